@@ -1,0 +1,3 @@
+"""The command line: a thin adapter over the library (``pip install 'corsguard[cli]'``)."""
+
+from __future__ import annotations
