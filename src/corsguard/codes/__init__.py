@@ -64,11 +64,7 @@ def register(*codes: Code) -> tuple[Code, ...]:
 def all_codes() -> dict[str, Code]:
     """Every registered code, keyed by code, after loading every part's module."""
     for part in _PARTS:
-        try:
-            importlib.import_module(f"{__name__}.{part}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{part}":
-                raise
+        importlib.import_module(f"{__name__}.{part}")
     return dict(sorted(_REGISTRY.items()))
 
 
