@@ -3,9 +3,10 @@
 
 demo:
 	@scripts/bootstrap cli
-	@.venv/bin/corsguard check http://testserver/items --app examples.basic:app \
+	@.venv/bin/python -m pip install -q --disable-pip-version-check 'fastapi>=0.115'
+	@.venv/bin/corsguard check /items --app examples.demo_app:app \
 	    --origin https://app.example.com -X PUT -H 'Content-Type: application/json' \
-	    --credentials include; true
+	    --data '{"name": "demo"}' --credentials include; true
 
 lint:
 	.venv/bin/ruff check .

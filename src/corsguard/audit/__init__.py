@@ -1,0 +1,93 @@
+"""Audit CORS before deploy: an ASGI app's setup (``module:attr``) or an nginx configuration.
+
+from corsguard.audit import audit_target
+result = audit_target("myproject.main:app")      # or "deploy/nginx.conf"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from corsguard.audit.app_loader import AppLoadError, is_app_target, load_app
+from corsguard.audit.fix import FixSnippet
+from corsguard.audit.nginx import NginxConfigError, NginxUnavailable
+from corsguard.findings import Finding
+
+TargetKind = Literal["app", "nginx"]
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """What an audit found in one target, and for apps the corsguard configuration to use."""
+
+    target: str
+    kind: TargetKind
+    findings: tuple[Finding, ...]
+    fix: FixSnippet | None = None
+    files: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "kind": self.kind,
+            "findings": [finding.to_json() for finding in self.findings],
+            "fix": None if self.fix is None else self.fix.code,
+            "files": list(self.files),
+            "notes": list(self.notes),
+        }
+
+
+def audit_target(target: str, *, probe: bool = True) -> AuditResult:
+    """Audit ``module:attr`` or an nginx config path; raises ``AuditError`` if it cannot start."""
+    if is_app_target(target) and not Path(target).exists():
+        return audit_app_target(target, probe=probe)
+    return audit_nginx_target(target)
+
+
+def audit_app_target(target: str, *, probe: bool = True) -> AuditResult:
+    from corsguard.audit.app_rules import audit_app
+    from corsguard.audit.fix import fix_for
+    from corsguard.audit.introspect import introspect
+
+    app = load_app(target)
+    root = introspect(app)
+    findings = audit_app(target, root)
+    notes: list[str] = []
+    if probe:
+        from corsguard.audit.app_probe import probe_app
+
+        outcome = probe_app(target, app, root)
+        findings += outcome.findings
+        notes += outcome.notes
+    return AuditResult(target, "app", _ordered(findings), fix=fix_for(root), notes=tuple(notes))
+
+
+def audit_nginx_target(target: str) -> AuditResult:
+    from corsguard.audit.nginx import load
+    from corsguard.audit.nginx_rules import audit_nginx
+
+    config = load(target)
+    return AuditResult(target, "nginx", tuple(audit_nginx(config)), files=config.files)
+
+
+def _ordered(findings: list[Finding]) -> tuple[Finding, ...]:
+    # Worst first, then in the order found (configuration before behaviour).
+    indexed = sorted(enumerate(findings), key=lambda pair: (-pair[1].severity, pair[0]))
+    return tuple(finding for _, finding in indexed)
+
+
+AuditError = (AppLoadError, NginxConfigError, NginxUnavailable)
+
+__all__ = [
+    "AppLoadError",
+    "AuditError",
+    "AuditResult",
+    "NginxConfigError",
+    "NginxUnavailable",
+    "audit_app_target",
+    "audit_nginx_target",
+    "audit_target",
+]

@@ -1,0 +1,72 @@
+"""Import an ASGI app from ``module:attr``, with errors that say what to change."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+_MISSING = object()
+
+
+class AppLoadError(ValueError):
+    """The target cannot be imported or is not an ASGI app; the message has the fix."""
+
+
+def is_app_target(target: str) -> bool:
+    """``module:attr`` (and not a path such as ``C:\\nginx`` or ``./conf:d``)."""
+    module, sep, attr = target.partition(":")
+    if not sep or not module or not attr:
+        return False
+    return all(part.isidentifier() for part in module.split(".")) and all(
+        part.isidentifier() for part in attr.split(".")
+    )
+
+
+def load_app(target: str) -> Any:
+    """Import ``module`` and return ``attr`` (dotted attributes allowed: ``pkg.main:api.app``).
+
+    The current directory is put on ``sys.path`` first, as uvicorn does, so that
+    ``corsguard audit main:app`` works from the project directory.
+    """
+    if not is_app_target(target):
+        raise AppLoadError(
+            f"{target}: not an app reference; write it as module:attribute, "
+            "for example 'main:app' or 'myproject.api:app'."
+        )
+    module_name, _, attr_path = target.partition(":")
+    cwd = os.getcwd()
+    if cwd not in sys.path:
+        sys.path.insert(0, cwd)
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name and module_name.startswith(error.name):
+            raise AppLoadError(
+                f"{target}: module {module_name!r} not found; run corsguard from the directory "
+                "that contains it, or install the project into this environment."
+            ) from error
+        raise AppLoadError(
+            f"{target}: importing {module_name!r} failed because {error.name!r} is missing; "
+            "install the app's dependencies into the environment corsguard runs in."
+        ) from error
+    except Exception as error:
+        raise AppLoadError(
+            f"{target}: importing {module_name!r} raised {type(error).__name__}: {error}; "
+            "the module must import without a running server or extra setup."
+        ) from error
+    value: Any = module
+    for part in attr_path.split("."):
+        value = getattr(value, part, _MISSING)
+        if value is _MISSING:
+            raise AppLoadError(
+                f"{target}: module {module_name!r} has no attribute {attr_path!r}; "
+                "name the variable that holds the app, for example 'main:app'."
+            )
+    if not callable(value):
+        raise AppLoadError(
+            f"{target}: {attr_path!r} is a {type(value).__name__}, not an ASGI app; "
+            "point to the FastAPI or Starlette application object."
+        )
+    return value

@@ -1,0 +1,171 @@
+"""``--fix``: the corsguard configuration equivalent to an app's CORS setup, ready to paste.
+
+The app's options are carried over under the same keyword names. Values corsguard refuses are
+repaired where the intent is clear (a trailing slash, whitespace, a missing scheme) and replaced
+or dropped otherwise, with a comment saying what changed and why, so that the printed snippet
+always builds a valid ``CORSPolicy``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from corsguard.audit.introspect import STARLETTE_OPTIONS, AppNode, CorsSetup
+from corsguard.codes import policy as codes
+
+EXAMPLE_ORIGIN = "https://app.example.com"
+_INDEXED = re.compile(r"^(\w+)\[(\d+)\]$")
+_DEFAULTS: dict[str, Any] = {
+    "allow_origins": (),
+    "allow_methods": ("GET",),
+    "allow_headers": (),
+    "allow_credentials": False,
+    "allow_origin_regex": None,
+    "allow_private_network": False,
+    "expose_headers": (),
+    "max_age": 600,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FixSnippet:
+    """The Python code to paste, the options it sets, and what had to change."""
+
+    code: str
+    options: Mapping[str, Any]
+    changes: tuple[str, ...]
+
+
+def fix_for(root: AppNode) -> FixSnippet:
+    """The replacement for the first CORS layer found in ``root`` (or a starting point)."""
+    setup = next(
+        (
+            layer.cors
+            for node in root.walk()
+            for layer in node.cors_layers
+            if layer.cors is not None and layer.cors.implementation != "unknown"
+        ),
+        None,
+    )
+    return snippet(setup)
+
+
+def snippet(setup: CorsSetup | None) -> FixSnippet:
+    if setup is None:
+        options: dict[str, Any] = {"allow_origins": [EXAMPLE_ORIGIN]}
+        changes = [f"allow_origins: no CORS configured; list your frontends, e.g. {EXAMPLE_ORIGIN}"]
+    else:
+        options, changes = repair(setup.options)
+    return FixSnippet(render(options, changes), options, tuple(changes))
+
+
+def repair(original: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Options that validate, and a note per change made to get there."""
+    from corsguard.policy import validate
+
+    options: dict[str, Any] = {}
+    for name in STARLETTE_OPTIONS:
+        if name not in original:
+            continue
+        value = original[name]
+        if isinstance(value, (list, tuple, set, frozenset)):
+            value = list(value)
+        if value != _as_default(name):
+            options[name] = value
+    changes: list[str] = []
+    for _ in range(64):  # one repair per pass: removing an entry renumbers the ones after it
+        errors, _warnings = validate(**options)
+        if not errors:
+            return options, changes
+        first = errors[0]
+        changes.append(_apply(options, first.code, first.option, first.value))
+    # Anything still refused goes back to Starlette's default for that option.
+    errors, _warnings = validate(**options)
+    for problem in errors:
+        name = problem.option.split("[", 1)[0]
+        options.pop(name, None)
+        changes.append(f"{name}: reset to the default ({problem.code})")
+    return options, changes
+
+
+def _as_default(name: str) -> Any:
+    default = _DEFAULTS.get(name)
+    return list(default) if isinstance(default, tuple) else default
+
+
+def _apply(options: dict[str, Any], code: str, option: str, value: str) -> str:
+    indexed = _INDEXED.match(option)
+    name, index = (indexed.group(1), int(indexed.group(2))) if indexed else (option, None)
+    if code == codes.WILDCARD_WITH_CREDENTIALS.code:
+        options["allow_origins"] = [EXAMPLE_ORIGIN]
+        return (
+            f"allow_origins: '*' with credentials let every website read your users' data; "
+            f"list your frontends' origins instead of {EXAMPLE_ORIGIN}"
+        )
+    items = options.get(name)
+    if isinstance(items, list) and index is not None and index < len(items):
+        repaired = _repair_origin(code, str(items[index])) if name == "allow_origins" else None
+        if repaired is not None:
+            items[index] = repaired
+            return f"{name}: {value!r} written as {repaired!r} ({code})"
+        items[index] = None
+        options[name] = [item for item in items if item is not None]
+        return f"{name}: removed {value!r} ({code})"
+    if name in options and name != "allow_origins":
+        options.pop(name)
+        return f"{name}: {value!r} replaced by the default ({code})"
+    if name == "allow_origins" and isinstance(items, list) and "*" in items and len(items) > 1:
+        options[name] = [item for item in items if item != "*"]
+        return f"{name}: removed '*' listed with other origins ({code})"
+    options.pop(name, None)
+    return f"{name}: reset to the default ({code})"
+
+
+def _repair_origin(code: str, value: str) -> str | None:
+    text = value.strip()
+    if code == codes.ORIGIN_WHITESPACE.code:
+        return text
+    if code == codes.ORIGIN_WITH_PATH.code:
+        parts = urlsplit(text)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+    if code == codes.ORIGIN_MISSING_SCHEME.code and "/" not in text:
+        return f"https://{text}"
+    return None
+
+
+def render(options: Mapping[str, Any], changes: list[str]) -> str:
+    """The snippet: imports, the policy, and the one line that installs it outermost."""
+    lines = ["from corsguard import CORSPolicy, install", ""]
+    if changes:
+        lines += ["# Changed from the current configuration:"]
+        lines += [f"#   {change}" for change in changes]
+    lines.append("policy = CORSPolicy(")
+    for name in STARLETTE_OPTIONS:
+        if name in options:
+            lines.append(f"    {name}={_literal(options[name])},")
+    lines += [
+        ")",
+        "",
+        "# Delete the app.add_middleware(CORSMiddleware, ...) call, and install corsguard after",
+        "# every other middleware: it then runs first, answers preflights before",
+        "# authentication, and keeps CORS headers on unhandled-exception 500s.",
+        "app = install(app, policy)",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_literal(item) for item in value) + "]"
+    return repr(value)

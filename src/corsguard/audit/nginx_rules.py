@@ -1,0 +1,409 @@
+"""CORS rules over a parsed nginx configuration (CG5xx).
+
+The rules follow nginx's own merge semantics (ngx_http_headers_module): the add_header lines in
+effect at a level (http, server, location, 'if' in location) are the level's own lines when it has
+any, otherwise the enclosing level's; ``add_header_inherit merge`` (nginx 1.29.3) adds the
+parent's to the own lines instead. proxy_hide_header and its fastcgi/uwsgi/grpc siblings are array
+directives with the same all-or-nothing inheritance.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from corsguard.audit.nginx import Directive, NginxConfig
+from corsguard.codes import Code
+from corsguard.codes import audit as codes
+from corsguard.findings import Finding
+
+LEVELS = frozenset({"http", "server", "location", "if"})
+# The directive that passes a request to an application, and the one that hides its headers.
+PASSES = {
+    "proxy_pass": "proxy_hide_header",
+    "fastcgi_pass": "fastcgi_hide_header",
+    "uwsgi_pass": "uwsgi_hide_header",
+    "grpc_pass": "grpc_hide_header",
+}
+ACAO = "access-control-allow-origin"
+ACAC = "access-control-allow-credentials"
+ORIGIN_VARIABLE = "$http_origin"
+_VARIABLE = re.compile(r"\$\{?([A-Za-z0-9_]+)\}?")
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    directive: Directive
+    name: str  # lower-case
+    value: str
+    always: bool
+
+    @property
+    def is_cors(self) -> bool:
+        return self.name.startswith("access-control-")
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One level of add_header inheritance and what is in effect there."""
+
+    directive: Directive
+    label: str
+    own: tuple[Header, ...]
+    headers: tuple[Header, ...]  # in effect at this level
+    hidden: dict[str, frozenset[str]]  # hide directive -> header names (lower-case)
+    merge: bool
+    guarded: bool  # inside an 'if' that tests the request's Origin
+    parent: Level | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Variables:
+    """Variables derived from $http_origin: validated by a map/if, or reflecting it unchecked."""
+
+    validated: frozenset[str]
+    reflecting: frozenset[str]
+
+
+def audit_nginx(config: NginxConfig) -> list[Finding]:
+    """Every CG5xx finding in ``config``, in file order."""
+    findings = [
+        Finding(
+            code=codes.UNPARSED.code,
+            severity=codes.UNPARSED.severity,
+            message=f"nginx could not parse this part of the configuration: {error.message}",
+            fix=codes.UNPARSED.fix,
+            location=error.location,
+        )
+        for error in config.errors
+    ]
+    for root in config.roots:
+        variables = _variables(root)
+        findings += _regex_findings(root)
+        for level in _levels(root, variables):
+            findings += _level_findings(level, variables)
+    return sorted(findings, key=_order)
+
+
+def _order(finding: Finding) -> tuple[str, int, str]:
+    file, _, line = finding.location.rpartition(":")
+    return (file, int(line) if line.isdigit() else 0, finding.code)
+
+
+# -- the tree of levels ---------------------------------------------------------------------------
+
+
+def _levels(root: Directive, variables: Variables) -> Iterator[Level]:
+    top = Level(root, "main", (), (), {}, merge=False, guarded=False)
+    yield from _walk(top, variables)
+
+
+def _walk(parent: Level, variables: Variables) -> Iterator[Level]:
+    for child in parent.directive.block or ():
+        if child.name not in LEVELS or child.block is None:
+            continue
+        own = tuple(_headers(child))
+        merge = parent.merge or any(
+            d.args[:1] == ("merge",) for d in child.children("add_header_inherit")
+        )
+        if any(d.args[:1] in (("on",), ("off",)) for d in child.children("add_header_inherit")):
+            merge = False
+        # ngx_http_headers_module: a level without add_header inherits the parent's lines.
+        headers = parent.headers if not own else (*parent.headers, *own) if merge else own
+        hidden = dict(parent.hidden)
+        for hide in PASSES.values():
+            names = frozenset(d.args[0].lower() for d in child.children(hide) if d.args)
+            if names:
+                hidden[hide] = names
+        guarded = parent.guarded or (child.name == "if" and _tests_origin(child, variables))
+        level = Level(
+            child, _label(child, parent), own, headers, hidden, merge, guarded, parent=parent
+        )
+        yield level
+        yield from _walk(level, variables)
+
+
+def _headers(block: Directive) -> Iterator[Header]:
+    for directive in block.children("add_header"):
+        if len(directive.args) >= 2:
+            yield Header(
+                directive,
+                directive.args[0].lower(),
+                directive.args[1],
+                always="always" in directive.args[2:],
+            )
+
+
+def _label(directive: Directive, parent: Level) -> str:
+    if directive.name == "server":
+        listen = next((d.args[0] for d in directive.children("listen") if d.args), "")
+        names = next((" ".join(d.args) for d in directive.children("server_name")), "")
+        return "server " + (names or f"listen {listen}" if (names or listen) else "block")
+    if directive.name == "location":
+        return "location " + " ".join(directive.args)
+    if directive.name == "if":
+        condition = " ".join(directive.args)
+        where = f" in {parent.label}" if parent.directive.name == "location" else ""
+        return f"if ({condition}){where}"
+    return directive.name
+
+
+def _tests_origin(block: Directive, variables: Variables) -> bool:
+    names = {name for arg in block.args for name in _VARIABLE.findall(arg)}
+    return "http_origin" in names or bool(names & variables.validated)
+
+
+# -- variables derived from the Origin header -----------------------------------------------------
+
+
+def _variables(root: Directive) -> Variables:
+    validated: set[str] = set()
+    reflecting: set[str] = set()
+    for directive, inside_origin_if in _all(root, False):
+        if directive.name == "map" and len(directive.args) == 2 and directive.block is not None:
+            source, target = directive.args[0], directive.args[1].lstrip("$")
+            if ORIGIN_VARIABLE not in source:
+                continue
+            default = next((e.args[0] for e in directive.block if e.name == "default"), "")
+            (reflecting if ORIGIN_VARIABLE in default else validated).add(target)
+        elif directive.name == "set" and len(directive.args) == 2:
+            target = directive.args[0].lstrip("$")
+            if inside_origin_if:
+                validated.add(target)
+            elif ORIGIN_VARIABLE in directive.args[1]:
+                reflecting.add(target)
+    return Variables(frozenset(validated), frozenset(reflecting - validated))
+
+
+def _all(block: Directive, inside_origin_if: bool) -> Iterator[tuple[Directive, bool]]:
+    for child in block.block or ():
+        yield child, inside_origin_if
+        if child.block is not None and child.name != "map":
+            tests = child.name == "if" and any(ORIGIN_VARIABLE in a for a in child.args)
+            yield from _all(child, inside_origin_if or tests)
+
+
+def _reflects(header: Header, level: Level, variables: Variables) -> bool:
+    names = set(_VARIABLE.findall(header.value))
+    if names & variables.reflecting:
+        return True
+    return "http_origin" in names and not level.guarded
+
+
+# -- the rules ------------------------------------------------------------------------------------
+
+
+def _finding(code: Code, directive: Directive, message: str, **evidence: object) -> Finding:
+    return Finding(
+        code=code.code,
+        severity=code.severity,
+        message=message,
+        fix=code.fix,
+        location=directive.location,
+        evidence={"directive": _render(directive), **evidence},
+    )
+
+
+def _render(directive: Directive) -> str:
+    args = " ".join(a if a and " " not in a else repr(a) for a in directive.args)
+    return f"{directive.name} {args}".strip() + (" { ... }" if directive.block is not None else ";")
+
+
+def _level_findings(level: Level, variables: Variables) -> list[Finding]:
+    found: list[Finding] = []
+    where = level.label
+    by_name = {h.name: h for h in level.headers}
+    credentials = ACAC in by_name and by_name[ACAC].value.lower() == "true"
+    for header in level.own:
+        if not header.is_cors:
+            continue
+        original = header.directive.args[0]
+        if not header.always:
+            found.append(
+                _finding(
+                    codes.NOT_ALWAYS,
+                    header.directive,
+                    f"{where}: add_header {original} has no 'always', so 4xx and 5xx "
+                    "responses leave it out and errors look like CORS failures",
+                )
+            )
+        if header.name != ACAO:
+            continue
+        if _reflects(header, level, variables):
+            code = codes.ORIGIN_REFLECTED_CREDENTIALS if credentials else codes.ORIGIN_REFLECTED
+            tail = " together with Access-Control-Allow-Credentials: true" if credentials else ""
+            found.append(
+                _finding(
+                    code,
+                    header.directive,
+                    f"{where}: Access-Control-Allow-Origin echoes the request's Origin "
+                    f"({header.value}) without validating it{tail}, so every website is allowed",
+                    credentials=credentials,
+                )
+            )
+        elif header.value == "*" and credentials:
+            found.append(
+                _finding(
+                    codes.WILDCARD_CREDENTIALS,
+                    header.directive,
+                    f"{where}: 'Access-Control-Allow-Origin: *' with "
+                    "'Access-Control-Allow-Credentials: true' fails every credentialed request",
+                )
+            )
+        if "$" in header.value and not any(
+            h.name == "vary" and "origin" in h.value.lower() for h in level.headers
+        ):
+            found.append(
+                _finding(
+                    codes.VARY_MISSING,
+                    header.directive,
+                    f"{where}: Access-Control-Allow-Origin is computed from the request "
+                    f"({header.value}) but no 'add_header Vary Origin' is in effect here",
+                )
+            )
+    found += _dropped(level)
+    found += _duplicates(level)
+    found += _options_shortcut(level, variables)
+    return found
+
+
+def _dropped(level: Level) -> list[Finding]:
+    parent = level.parent
+    if parent is None or not level.own or level.merge:
+        return []
+    inherited = {h.name: h for h in parent.headers if h.is_cors}
+    lost = [h for name, h in inherited.items() if name not in {o.name for o in level.own}]
+    if not lost:
+        return []
+    names = ", ".join(h.directive.args[0] for h in lost)
+    first_own = level.own[0].directive
+    return [
+        _finding(
+            codes.INHERITANCE_DROP,
+            level.directive,
+            f"{level.label}: 'add_header {first_own.args[0]}' (line {first_own.line}) stops "
+            f"nginx inheriting {names} from {parent.label}, so responses here have no "
+            f"{'such header' if len(lost) == 1 else 'such headers'}",
+            dropped=[h.directive.location for h in lost],
+        )
+    ]
+
+
+def _duplicates(level: Level) -> list[Finding]:
+    found: list[Finding] = []
+    for name, hide in PASSES.items():
+        for passing in level.directive.children(name):
+            hidden = level.hidden.get(hide, frozenset())
+            added = [h for h in level.headers if h.is_cors and h.name not in hidden]
+            if not added:
+                continue
+            upstream = passing.args[0] if passing.args else "the upstream"
+            headers = ", ".join(dict.fromkeys(h.directive.args[0] for h in added))
+            lines = ", ".join(dict.fromkeys(h.directive.location for h in added))
+            hides = " ".join(
+                f"{hide} {h};" for h in dict.fromkeys(h.directive.args[0] for h in added)
+            )
+            message = (
+                f"{level.label}: adds {headers} ({lines}) to responses from {name} "
+                f"{upstream}; when the application sets them too, the browser sees two values "
+                f"and blocks the response. Add '{hides}' here, or remove the add_header lines "
+                "and let the application answer CORS"
+            )
+            found.append(
+                _finding(
+                    codes.PROXY_DUPLICATES,
+                    level.directive,
+                    message,
+                    upstream=upstream,
+                    headers=[h.directive.args[0] for h in added],
+                    added_at=[h.directive.location for h in added],
+                    fix_lines=[f"{hide} {h.directive.args[0]};" for h in added],
+                )
+            )
+    return found
+
+
+def _options_shortcut(level: Level, variables: Variables) -> list[Finding]:
+    directive = level.directive
+    if directive.name != "if" or "OPTIONS" not in [a.strip("'\"").upper() for a in directive.args]:
+        return []
+    if "$request_method" not in directive.args[0]:
+        return []
+    returns = [d for d in directive.children("return") if d.args and d.args[0].startswith("2")]
+    if not returns:
+        return []
+    grants = [
+        h
+        for h in level.headers
+        if h.name == ACAO and (h.value == "*" or _reflects(h, level, variables))
+    ]
+    if not grants:
+        return []
+    return [
+        _finding(
+            codes.OPTIONS_SHORTCUT,
+            directive,
+            f"{level.label}: answers every preflight with 'return {returns[0].args[0]}' and "
+            f"Access-Control-Allow-Origin {grants[0].value}, granting every origin whatever "
+            "the application's policy says",
+        )
+    ]
+
+
+# -- origin regexes -------------------------------------------------------------------------------
+
+
+def _regex_findings(root: Directive) -> list[Finding]:
+    found: list[Finding] = []
+    for directive, _ in _all(root, False):
+        if directive.name == "map" and directive.args[:1] and ORIGIN_VARIABLE in directive.args[0]:
+            for entry in directive.block or ():
+                if entry.name.startswith("~"):
+                    found += _check_regex(entry, entry.name.lstrip("~*"))
+        elif directive.name == "if" and len(directive.args) == 3:
+            subject, operator, pattern = directive.args
+            if ORIGIN_VARIABLE in subject and operator in ("~", "~*"):
+                found += _check_regex(directive, pattern)
+    return found
+
+
+def _check_regex(directive: Directive, pattern: str) -> list[Finding]:
+    problems = []
+    if not pattern.startswith("^"):
+        problems.append("is not anchored with '^'")
+    if not pattern.endswith("$"):
+        problems.append("is not anchored with '$'")
+    dots = unescaped_dots(pattern)
+    if dots:
+        problems.append(f"has {len(dots)} unescaped '.' matching any character")
+    if not problems:
+        return []
+    return [
+        _finding(
+            codes.LOOSE_ORIGIN_REGEX,
+            directive,
+            f"origin regex {pattern!r} " + " and ".join(problems) + ", so look-alike origins "
+            "an attacker can register match it",
+            pattern=pattern,
+        )
+    ]
+
+
+def unescaped_dots(pattern: str) -> list[int]:
+    """Positions of '.' that match any character: not escaped, not in a class, not '.*'/'.+'."""
+    positions: list[int] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "." and pattern[i + 1 : i + 2] not in ("*", "+", "?", "{"):
+            positions.append(i)
+        i += 1
+    return positions

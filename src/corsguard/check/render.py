@@ -1,0 +1,136 @@
+"""The text report of ``corsguard check``: verdict, console message, exchanges, diagnosis."""
+
+from __future__ import annotations
+
+import textwrap
+from http import HTTPStatus
+from typing import Any
+
+from corsguard.browser import Exchange
+from corsguard.check.result import CheckResult
+from corsguard.findings import Finding
+
+MARK = "  <-- decisive"
+CORS_PREFIX = "access-control-"
+
+
+def render_text(result: CheckResult, browser: dict[str, Any] | None = None) -> str:
+    verdict = result.verdict
+    request = result.request
+    lines: list[str] = []
+    outcome = "ALLOWED" if verdict.allowed else "BLOCKED"
+    lines.append(
+        f"{outcome}: {request.method} {request.url} from {request.origin} "
+        f"(credentials: {request.credentials})"
+    )
+    if verdict.allowed:
+        lines.append(f"  the page's script gets the response (status {verdict.status})")
+        if verdict.readable_headers:
+            lines.append(f"  readable headers: {', '.join(verdict.readable_headers)}")
+    elif verdict.cors_error:
+        lines.append(f"  Chrome's error: {verdict.cors_error}")
+    elif verdict.blocked_reason:
+        reason = verdict.network_error or verdict.blocked_reason
+        lines.append(f"  blocked before CORS: {verdict.blocked_reason} ({reason})")
+    elif verdict.network_error:
+        lines.append(f"  network error: {verdict.network_error}")
+    if browser is not None:
+        lines += _browser_lines(result, browser)
+    if verdict.console_message:
+        lines += ["", "Chrome's console says:", *_wrap(verdict.console_message, "  ")]
+    for index, exchange in enumerate(verdict.exchanges):
+        decisive = verdict.decisive_header if index == verdict.decisive_exchange else None
+        lines += ["", *_exchange_lines(exchange, decisive)]
+    if not verdict.exchanges:
+        lines += [
+            "",
+            "nothing was sent: the browser blocks this request before any network traffic",
+        ]
+    elif result.preflight is not None and result.actual is None:
+        lines += ["", "actual request: not sent, because the preflight failed"]
+    if result.findings:
+        lines += ["", "Diagnosis:"]
+        for item in result.findings:
+            lines += _finding_lines(item)
+    lines += [
+        "",
+        f"({len(verdict.exchanges)} request(s), {result.elapsed_ms:.1f} ms, {result.transport})",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _browser_lines(result: CheckResult, browser: dict[str, Any]) -> list[str]:
+    version = browser.get("version", "?")
+    if browser.get("allowed"):
+        said = "ALLOWED"
+    else:
+        why = (
+            browser.get("cors_error") or browser.get("blocked_reason") or browser.get("error_text")
+        )
+        said = f"BLOCKED ({why})"
+    lines = [f"  real Chromium {version}: {said}"]
+    if not agrees(result, browser):
+        lines += [
+            "  !!! DISAGREEMENT: the model predicted "
+            f"{'ALLOWED' if result.allowed else result.verdict.cors_error or 'BLOCKED'}, "
+            "real Chromium disagrees; trust Chromium and please report this case",
+        ]
+    return lines
+
+
+def agrees(result: CheckResult, browser: dict[str, Any]) -> bool:
+    """The model and real Chromium give the same verdict and the same CorsError."""
+    return bool(browser.get("allowed")) == result.allowed and (
+        browser.get("cors_error") == result.verdict.cors_error
+    )
+
+
+def _exchange_lines(exchange: Exchange, decisive: str | None) -> list[str]:
+    request, response = exchange
+    title = "preflight" if request.is_preflight else "request"
+    lines = [f"{title}: {request.method} {request.url}"]
+    for name, value in request.headers:
+        lines.append(f"  > {name}: {value}")
+    status_line = f"  < {response.status} {_reason(response.status)}".rstrip()
+    lines.append(status_line)
+    marked = False
+    for name, value in response.headers:
+        mark = ""
+        if decisive and name.lower() == decisive and not marked:
+            mark, marked = MARK, True
+        lines.append(f"  < {name}: {value}{mark}")
+    if decisive == ":status":
+        lines[lines.index(status_line)] += MARK
+    elif decisive and not marked:
+        lines.append(f"  < (no {_title_case(decisive)} header){MARK}")
+    if response.body and response.status >= 300:
+        text = " ".join(response.body[:200].decode("utf-8", "replace").split())
+        lines.append(f"  < body: {text}")
+    return lines
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _title_case(name: str) -> str:
+    return "-".join(part.capitalize() for part in name.split("-"))
+
+
+def _finding_lines(item: Finding) -> list[str]:
+    lines = _wrap(f"{item.code} [{item.severity}] {item.message}", "  ", "      ")
+    lines += _wrap(f"fix: {item.fix}", "      ", "           ")
+    return lines
+
+
+def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
+    return textwrap.wrap(
+        text,
+        width=100,
+        initial_indent=first,
+        subsequent_indent=rest or first,
+        break_on_hyphens=False,
+    ) or [first]

@@ -1,0 +1,66 @@
+"""The result of ``corsguard check``: the model's verdict, the exchanges, the diagnosis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from corsguard.browser import Exchange, FetchRequest, Verdict
+from corsguard.browser.verdict import exchange_to_json, headers_to_json
+from corsguard.check.exchange import AppError
+from corsguard.findings import Finding
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    request: FetchRequest
+    verdict: Verdict
+    findings: tuple[Finding, ...]  # root cause first, then browser differences and hazards
+    elapsed_ms: float
+    transport: str  # "http" or "asgi"
+    app_errors: tuple[AppError, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return self.verdict.allowed
+
+    @property
+    def preflight(self) -> Exchange | None:
+        """The preflight that decided: the last one sent, or ``None`` without a preflight."""
+        preflights = self.verdict.preflights
+        return preflights[-1] if preflights else None
+
+    @property
+    def actual(self) -> Exchange | None:
+        """The last actual request and its response; ``None`` when a preflight failed first."""
+        exchanges = self.verdict.exchanges
+        if not exchanges or exchanges[-1].request.is_preflight:
+            return None
+        return exchanges[-1]
+
+    def to_json(self) -> dict[str, Any]:
+        verdict = self.verdict
+        preflight, actual = self.preflight, self.actual
+        return {
+            "allowed": verdict.allowed,
+            "cors_error": verdict.cors_error,
+            "console_message": verdict.console_message,
+            "failed_parameter": verdict.failed_parameter,
+            "blocked_reason": verdict.blocked_reason,
+            "network_error": verdict.network_error,
+            "status": verdict.status,
+            "request": {
+                "url": self.request.url,
+                "origin": self.request.origin,
+                "method": self.request.method,
+                "headers": headers_to_json(self.request.headers),
+                "credentials": self.request.credentials,
+            },
+            "preflight": exchange_to_json(preflight) if preflight else None,
+            "actual": exchange_to_json(actual) if actual else None,
+            "exchanges": [exchange_to_json(e) for e in verdict.exchanges],
+            "readable_headers": list(verdict.readable_headers),
+            "findings": [f.to_json() for f in self.findings],
+            "elapsed_ms": round(self.elapsed_ms, 2),
+            "transport": self.transport,
+        }

@@ -1,0 +1,224 @@
+"""``corsguard check``: predict Chrome's CORS verdict for one request, and explain it."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from corsguard.browser import CREDENTIALS_MODES, FetchRequest, InvalidFetchRequest
+from corsguard.cli import exitcodes
+from corsguard.protocol.origin import NULL_ORIGIN, parse_serialized_origin
+
+# In-process checks of a bare path: the app's host is fictional, so give it the page's scheme
+# (an https page calling http would be blocked as mixed content before reaching the app).
+IN_PROCESS_HOST = "testserver"
+
+
+class UsageError(Exception):
+    pass
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="predict Chrome's CORS verdict for one request and name the real cause",
+        description=(
+            "Send the request exactly as Chrome's fetch() would (preflight first when needed, "
+            "redirects followed by the browser's rules), judge it as Chrome does, and explain "
+            "the result. Exit codes: 0 allowed, 1 blocked, 2 usage error, 3 network error."
+        ),
+    )
+    parser.add_argument("url", help="the URL the page's script fetches (a path with --app)")
+    parser.add_argument(
+        "--origin", required=True, help="the page's origin, e.g. https://app.example.com, or null"
+    )
+    parser.add_argument("-X", "--method", help="the method passed to fetch() (default GET)")
+    parser.add_argument(
+        "-H",
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="a header the script sets (repeatable)",
+    )
+    parser.add_argument(
+        "--credentials",
+        choices=CREDENTIALS_MODES,
+        default="same-origin",
+        help="fetch()'s credentials mode; 'include' is axios withCredentials: true",
+    )
+    parser.add_argument("--data", help="the request body (@FILE reads a file); implies POST")
+    parser.add_argument("--cookie", help="a Cookie header sent when the browser would send cookies")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--app", metavar="MODULE:ATTR", help="check an ASGI app in-process")
+    parser.add_argument("--timeout", type=float, default=10.0, metavar="S")
+    parser.add_argument(
+        "--insecure", action="store_true", help="do not verify TLS certificates (self-signed)"
+    )
+    parser.add_argument(
+        "--browser",
+        action="store_true",
+        help="also run the fetch in real headless Chromium and compare (corsguard[browser])",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from corsguard.check import CheckNetworkError, run_check
+    from corsguard.check.render import agrees, render_text
+
+    try:
+        request = _fetch_request(args)
+        app = load_app(args.app) if args.app else None
+        if args.browser and app is not None:
+            return _run_served(args, request, app)
+        result = run_check(
+            request, app=app, timeout=args.timeout, cookie=args.cookie, verify=not args.insecure
+        )
+        browser = _real_browser(request, args.timeout) if args.browser else None
+    except UsageError as exc:
+        print(f"corsguard check: {exc}", file=sys.stderr)
+        return exitcodes.USAGE
+    except InvalidFetchRequest as exc:
+        print(f"corsguard check: fetch() would throw TypeError: {exc}", file=sys.stderr)
+        return exitcodes.USAGE
+    except CheckNetworkError as exc:
+        print(
+            f"corsguard check: {exc}; in the browser this is 'TypeError: Failed to fetch' with "
+            "no CORS message. Check that the server is running and the URL is right.",
+            file=sys.stderr,
+        )
+        return exitcodes.NETWORK
+    return _report(args, result, browser, agrees, render_text)
+
+
+def _report(args: argparse.Namespace, result: Any, browser: Any, agrees: Any, render: Any) -> int:
+    browser_json = browser.to_json() if browser is not None else None
+    agreement = agrees(result, browser_json) if browser_json is not None else None
+    if args.format == "json":
+        document = result.to_json()
+        if browser_json is not None:
+            document["browser"] = browser_json
+            document["agreement"] = agreement
+        print(json.dumps(document, indent=2))
+    else:
+        sys.stdout.write(render(result, browser_json))
+    if agreement is False and browser_json is not None:
+        model = "allowed" if result.allowed else result.verdict.cors_error or "blocked"
+        real = "allowed" if browser_json["allowed"] else browser_json.get("cors_error") or "blocked"
+        print(
+            f"corsguard check: DISAGREEMENT between the model ({model}) and real Chromium "
+            f"({real}); Chromium's verdict decides the exit code",
+            file=sys.stderr,
+        )
+    allowed = bool(browser_json["allowed"]) if browser_json is not None else result.allowed
+    return exitcodes.OK if allowed else exitcodes.FAILED
+
+
+def _run_served(args: argparse.Namespace, request: FetchRequest, app: Any) -> int:
+    """``--browser --app``: serve the app on loopback so that Chromium can reach it."""
+    from dataclasses import replace
+
+    from corsguard.check import CheckNetworkError, run_check
+    from corsguard.check.render import agrees, render_text
+    from corsguard.check.serve import serve_on_loopback
+
+    try:
+        with serve_on_loopback(app) as base:
+            parts, served = urlsplit(request.url), urlsplit(base)
+            url = urlunsplit((served.scheme, served.netloc, parts.path, parts.query, ""))
+            request = replace(request, url=url)
+            result = run_check(request, timeout=args.timeout, cookie=args.cookie)
+            browser = _real_browser(request, args.timeout)
+    except (UsageError, RuntimeError) as exc:
+        print(f"corsguard check: {exc}", file=sys.stderr)
+        return exitcodes.USAGE
+    except CheckNetworkError as exc:
+        print(f"corsguard check: {exc}", file=sys.stderr)
+        return exitcodes.NETWORK
+    return _report(args, result, browser, agrees, render_text)
+
+
+def _real_browser(request: FetchRequest, timeout: float) -> Any:
+    try:
+        chromium = importlib.import_module("corsguard.chromium")
+    except ImportError as exc:
+        raise UsageError(
+            f"--browser needs the browser extra ({exc}): pip install 'corsguard[browser]' and "
+            "Debian's chromium (apt-get install chromium)"
+        ) from exc
+    try:
+        return chromium.check_in_chromium(request, timeout=max(timeout, 15.0))
+    except chromium.ChromiumUnavailable as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _fetch_request(args: argparse.Namespace) -> FetchRequest:
+    origin = args.origin.strip()
+    if origin != NULL_ORIGIN and parse_serialized_origin(origin) is None:
+        raise UsageError(
+            f"--origin {args.origin!r}: not a serialized origin; write it as the browser sends "
+            "it, scheme://host[:port] in lower case, without path or trailing slash, e.g. "
+            "https://app.example.com"
+        )
+    url = args.url
+    if args.app and url.startswith("/"):
+        scheme = "http" if origin.startswith("http://") else "https"
+        url = f"{scheme}://{IN_PROCESS_HOST}{url}"
+    if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).netloc:
+        raise UsageError(
+            f"{args.url!r}: not an http(s) URL; give one such as https://api.example.com/items"
+        )
+    headers: list[tuple[str, str]] = []
+    for line in args.header:
+        name, sep, value = line.partition(":")
+        if not sep or not name.strip():
+            raise UsageError(f"-H {line!r}: write headers as 'Name: value'")
+        headers.append((name.strip(), value.strip()))
+    body: bytes | None = None
+    if args.data is not None:
+        body = _read_data(args.data)
+    method = args.method or ("POST" if body is not None else "GET")
+    return FetchRequest(
+        url=url,
+        origin=origin,
+        method=method,
+        headers=tuple(headers),
+        credentials=args.credentials,
+        body=body,
+    )
+
+
+def _read_data(data: str) -> bytes:
+    if not data.startswith("@"):
+        return data.encode("utf-8")
+    try:
+        with open(data[1:], "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise UsageError(f"--data {data!r}: {exc.strerror}") from exc
+
+
+def load_app(spec: str) -> Any:
+    """Import ``module:attr`` (attributes may be dotted) from the current directory."""
+    module_name, sep, attr = spec.partition(":")
+    if not sep or not module_name or not attr:
+        raise UsageError(f"--app {spec!r}: write it as module:attr, e.g. main:app")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        target: Any = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise UsageError(f"--app {spec!r}: cannot import {module_name!r} ({exc})") from exc
+    for part in attr.split("."):
+        if not hasattr(target, part):
+            raise UsageError(f"--app {spec!r}: {module_name!r} has no attribute {attr!r}")
+        target = getattr(target, part)
+    if not callable(target):
+        raise UsageError(f"--app {spec!r}: {attr!r} is not an ASGI app")
+    return target

@@ -1,0 +1,285 @@
+"""From observations to classes: which misconfiguration each response proves.
+
+Every probe's responses are looked at (no stopping at the first finding). An origin probe only
+counts when the server names that very origin in ``Access-Control-Allow-Origin``: ``*`` is
+reported as the wildcard classes, not as a bypass. Findings that a broader one explains (a
+server that reflects every origin also accepts ``https://app.example.com.x.net``) are folded
+into the broader one and listed as also granted, so each target reports causes, not symptoms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from corsguard.codes import Severity
+from corsguard.protocol.origin import NULL_ORIGIN, origin_of_url, parse_serialized_origin
+from corsguard.scan import responses as r
+from corsguard.scan.hosts import registrable_domain, same_site
+from corsguard.scan.probes import BASELINE, Probe, Trusted
+from corsguard.scan.requests import Observation
+
+# Classes decided by whether the server grants a probe origin.
+ORIGIN_CLASSES = frozenset(
+    {
+        "origin-reflection",
+        "null-origin",
+        "prefix-match",
+        "suffix-match",
+        "substring-match",
+        "unescaped-dot",
+        "special-char-bypass",
+        "any-subdomain",
+        "insecure-origin",
+        "third-party-origin",
+        "localhost-origin",
+        "any-port",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One piece of evidence for a class."""
+
+    class_id: str
+    observation: Observation
+    credentialed: bool  # the grant also lets credentials through (ACAC: true)
+    detail: str
+    cap: Severity | None = None  # the most this hit can be worth (unexploitable probes)
+
+    @property
+    def probe(self) -> Probe:
+        return self.observation.request.probe
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    hits: dict[str, list[Hit]]  # class id -> evidence, broader classes first
+    also_granted: dict[str, list[str]]  # class id -> origins it explains
+
+
+def classify(observations: Sequence[Observation], trusted: Sequence[Trusted], url: str) -> Classified:
+    answered = [o for o in observations if o.status is not None]
+    hits: dict[str, list[Hit]] = {}
+
+    def add(hit: Hit) -> None:
+        hits.setdefault(hit.class_id, []).append(hit)
+
+    for hit in _origin_hits(answered):
+        add(hit)
+    for hit in _wildcard_hits(answered):
+        add(hit)
+    for hit in _malformed_hits(answered):
+        add(hit)
+    for hit in _static_foreign_hits(answered, trusted, url):
+        add(hit)
+    for hit in _vary_hits(answered):
+        add(hit)
+    for hit in _private_network_hits(answered):
+        add(hit)
+    for hit in _any_method_hits(answered):
+        add(hit)
+    return _fold(hits)
+
+
+def _by_probe(observations: Sequence[Observation]) -> dict[Probe, list[Observation]]:
+    grouped: dict[Probe, list[Observation]] = {}
+    for observation in observations:
+        grouped.setdefault(observation.request.probe, []).append(observation)
+    return grouped
+
+
+def _origin_hits(observations: Sequence[Observation]) -> list[Hit]:
+    found: list[Hit] = []
+    for probe, seen in _by_probe(observations).items():
+        if probe.kind not in ORIGIN_CLASSES:
+            continue
+        simple = [o for o in seen if o.request.kind == "simple" and o.request.credentials == "none"]
+        with_credentials = [o for o in seen if o.request.credentials != "none"]
+        preflights = [o for o in seen if o.request.kind == "preflight"]
+        cap = None if probe.controllable else Severity.INFO
+        granted = [o for o in simple if r.grants_origin(o)]
+        if granted or (not simple and any(r.grants_origin(o) for o in preflights)):
+            evidence = granted or [o for o in preflights if r.grants_origin(o)]
+            best = max(evidence, key=r.allows_credentials)
+            found.append(Hit(probe.kind, best, r.allows_credentials(best), "granted", cap))
+            continue
+        conditional = [o for o in with_credentials if r.grants_origin(o)]
+        if conditional:
+            best = max(conditional, key=r.allows_credentials)
+            kind = "credential-conditional-reflection" if probe.kind == "origin-reflection" else probe.kind
+            detail = f"granted only with a {best.request.credentials} header"
+            found.append(Hit(kind, best, r.allows_credentials(best), detail, cap))
+            continue
+        widened = [o for o in preflights if r.grants_origin(o)]
+        if widened and cap is None:
+            best = max(widened, key=r.allows_credentials)
+            detail = f"the preflight grants {probe.origin} but the {simple[0].request.method} response does not"
+            found.append(Hit("preflight-permissive", best, r.allows_credentials(best), detail))
+    return found
+
+
+def _wildcard_hits(observations: Sequence[Observation]) -> list[Hit]:
+    found: list[Hit] = []
+    for observation in observations:
+        if observation.request.is_preflight and not r.is_ok(observation):
+            continue
+        if r.allow_origin(observation) != "*":
+            continue
+        if r.allows_credentials(observation):
+            found.append(Hit("wildcard-with-credentials", observation, True, "'*' with credentials"))
+        elif observation.request.kind == "simple":
+            found.append(Hit("wildcard-origin", observation, False, "'*'"))
+    return found
+
+
+def _malformed_hits(observations: Sequence[Observation]) -> list[Hit]:
+    found: list[Hit] = []
+    for observation in observations:
+        problem = r.malformed_allow_origin(observation)
+        if problem is not None:
+            found.append(Hit("invalid-allow-origin", observation, r.allows_credentials(observation), problem))
+    return found
+
+
+def _static_foreign_hits(
+    observations: Sequence[Observation], trusted: Sequence[Trusted], url: str
+) -> list[Hit]:
+    """An Allow-Origin that stays the same whatever the Origin, naming a site nobody trusts."""
+    target = origin_of_url(url)
+    known = [t.host for t in trusted if t.scheme != "null"] + ([target.host] if target else [])
+    answers: dict[str, set[str]] = {}
+    first: dict[str, Observation] = {}
+    for observation in observations:
+        value = r.allow_origin(observation)
+        if value is None or value in ("*", NULL_ORIGIN) or value == observation.request.probe.origin:
+            continue
+        parsed = parse_serialized_origin(value)
+        if parsed is None or any(t.matches(value) for t in trusted):
+            continue
+        if any(same_site(parsed.host, host) for host in known):
+            continue
+        answers.setdefault(value, set()).add(observation.request.probe.origin)
+        first.setdefault(value, observation)
+    return [
+        Hit("static-foreign-origin", first[value], r.allows_credentials(first[value]), f"always {value}")
+        for value, origins in answers.items()
+        if len(origins) > 1
+    ]
+
+
+def _vary_hits(observations: Sequence[Observation]) -> list[Hit]:
+    """Allow-Origin differs between origins on one method, and a cache can store it unkeyed."""
+    by_method: dict[str, list[Observation]] = {}
+    for observation in observations:
+        if observation.request.kind == "simple" and observation.request.credentials == "none":
+            by_method.setdefault(observation.request.method, []).append(observation)
+    found: list[Hit] = []
+    for seen in by_method.values():
+        if len({r.allow_origin(o) for o in seen}) < 2:
+            continue
+        exposed = [
+            (o, exposure)
+            for o in seen
+            if r.allow_origin(o) is not None
+            and not r.varies_on_origin(o)
+            and (exposure := r.cache_exposure(o)) is not None
+        ]
+        if not exposed:
+            continue
+        ranked = {"shared": 0, "private": 1, "heuristic": 2}
+        observation, exposure = min(exposed, key=lambda pair: ranked[pair[1]])
+        cap = {"shared": None, "private": Severity.LOW, "heuristic": Severity.INFO}[exposure]
+        detail = f"Allow-Origin varies with Origin, no 'Vary: Origin', cacheable ({exposure})"
+        found.append(Hit("missing-vary", observation, r.allows_credentials(observation), detail, cap))
+    return found
+
+
+def _private_network_hits(observations: Sequence[Observation]) -> list[Hit]:
+    found: list[Hit] = []
+    for observation in observations:
+        request = observation.request
+        if request.kind != "private-network" or request.probe.kind == BASELINE:
+            continue
+        value = r.combine_header(observation, "access-control-allow-private-network")
+        if value != "true":
+            continue
+        granted = r.grants_read(observation, credentialed=False)
+        cap = None if granted else Severity.INFO
+        detail = "granted with the origin" if granted else "sent, but the origin is refused"
+        found.append(Hit("private-network-any", observation, r.allows_credentials(observation), detail, cap))
+    return found
+
+
+def _any_method_hits(observations: Sequence[Observation]) -> list[Hit]:
+    """The baseline preflight asked for a made-up method and header; were they granted?"""
+    found: list[Hit] = []
+    for observation in observations:
+        request = observation.request
+        if request.kind != "any-method" or not r.grants_read(observation, credentialed=False):
+            continue
+        methods = r.list_tokens(observation, "access-control-allow-methods")
+        headers = r.list_tokens(observation, "access-control-allow-headers")
+        credentialed = r.allows_credentials(observation)
+        asked_header = dict(request.headers)["Access-Control-Request-Headers"]
+        # '*' is a wildcard only for requests without credentials (Fetch, CORS-preflight fetch).
+        any_method = request.api_method.lower() in methods or ("*" in methods and not credentialed)
+        any_header = asked_header in headers or ("*" in headers and not credentialed)
+        if any_method or any_header:
+            granted = " and ".join(
+                part for part, on in (("any method", any_method), ("any header", any_header)) if on
+            )
+            detail = f"the preflight grants {granted} asked for"
+            found.append(Hit("preflight-permissive", observation, credentialed, detail, Severity.LOW if credentialed else Severity.INFO))
+    return found
+
+
+def _explains(general: Hit, other: Hit) -> bool:
+    """Does the broader class ``general`` already account for ``other``'s grant?"""
+    origin = other.probe.origin
+    if general.class_id == "credential-conditional-reflection":
+        return other.class_id in ORIGIN_CLASSES and other.observation.request.credentials != "none"
+    if general.class_id == "origin-reflection":
+        return other.class_id in ORIGIN_CLASSES
+    base = general.probe.base
+    if not base or origin == base:
+        return False
+    host = base.split("://", 1)[1]
+    if general.class_id == "substring-match":
+        return host in origin
+    if general.class_id == "prefix-match":
+        return origin.startswith(base)
+    if general.class_id == "suffix-match":
+        site = registrable_domain(host)
+        parsed = origin_of_url(origin)
+        return site is not None and parsed is not None and parsed.host.endswith(site)
+    return False
+
+
+_BROAD = ("credential-conditional-reflection", "origin-reflection", "substring-match", "prefix-match", "suffix-match")
+
+
+def _fold(hits: dict[str, list[Hit]]) -> Classified:
+    also: dict[str, list[str]] = {}
+    for broad in _BROAD:
+        generals = [h for h in hits.get(broad, []) if h.cap is None]
+        if not generals:
+            continue
+        for class_id in list(hits):
+            if class_id == broad or class_id not in ORIGIN_CLASSES | {"preflight-permissive"}:
+                continue
+            kept = []
+            for hit in hits[class_id]:
+                explainer = next((g for g in generals if _explains(g, hit)), None)
+                if explainer is None:
+                    kept.append(hit)
+                else:
+                    also.setdefault(broad, []).append(hit.probe.origin)
+            if kept:
+                hits[class_id] = kept
+            else:
+                del hits[class_id]
+    if "wildcard-with-credentials" in hits:
+        hits.pop("wildcard-origin", None)
+    return Classified(hits, also)

@@ -1,0 +1,175 @@
+"""Sending the probes: async I/O, bounded concurrency, timeouts and retries that never hang.
+
+One ``httpx.AsyncClient`` (one connection pool, one TLS context) serves the whole scan.
+Concurrency is capped overall and per host, so a scan of many endpoints on one server neither
+floods it nor waits on one slow target. Every attempt has a total deadline on top of httpx's
+per-phase timeouts, because a server that trickles bytes can outlast each phase's timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from corsguard._version import __version__
+from corsguard.findings import Finding
+from corsguard.scan.classify import classify
+from corsguard.scan.probes import Probe, Trusted, derive_probes, new_token
+from corsguard.scan.requests import Observation, ProbeRequest, plan_requests
+from corsguard.scan.severity import build_finding
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    url: str
+    methods: tuple[str, ...] = ("GET",)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    concurrency: int = 50
+    per_host: int = 16
+    timeout: float = 10.0
+    retries: int = 2
+    verify: bool = True
+    app: Any = None  # an ASGI app scanned in-process instead of over the network
+    headers: tuple[tuple[str, str], ...] = ()  # extra headers on every request
+    token: str | None = None  # fixed attacker label, for reproducible runs
+
+
+@dataclass(frozen=True, slots=True)
+class TargetResult:
+    target: Target
+    probes: tuple[Probe, ...]
+    observations: tuple[Observation, ...]
+    findings: tuple[Finding, ...]
+    error: str | None = None  # set when no probe got an answer
+
+    @property
+    def requests_sent(self) -> int:
+        return len(self.observations)
+
+
+@dataclass(slots=True)
+class _Limits:
+    overall: asyncio.Semaphore
+    per_host: int
+    hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+
+    def host(self, url: str) -> asyncio.Semaphore:
+        netloc = urlsplit(url).netloc
+        if netloc not in self.hosts:
+            self.hosts[netloc] = asyncio.Semaphore(self.per_host)
+        return self.hosts[netloc]
+
+
+def _client(options: ScanOptions) -> Any:
+    try:
+        import httpx
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise RuntimeError(
+            "corsguard scan needs httpx; install the command-line extra: pip install 'corsguard[cli]'"
+        ) from error
+    transport = httpx.ASGITransport(app=options.app) if options.app is not None else None
+    size = max(1, options.concurrency)
+    return httpx.AsyncClient(
+        transport=transport,
+        timeout=httpx.Timeout(options.timeout),
+        limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+        follow_redirects=False,  # a redirect is part of what the browser sees; record it
+        verify=options.verify,
+        headers={"User-Agent": f"corsguard/{__version__} (CORS scan)"},
+    )
+
+
+async def _send(client: Any, request: ProbeRequest, options: ScanOptions, limits: _Limits) -> Observation:
+    import httpx
+
+    error = "not sent"
+    headers = [*request.headers, *options.headers]
+    for attempt in range(options.retries + 1):
+        if attempt:
+            await asyncio.sleep(0.1 * 2**attempt)
+        async with limits.overall, limits.host(request.url):
+            try:
+                built = client.build_request(request.method, request.url, headers=headers)
+                response = await asyncio.wait_for(client.send(built), options.timeout)
+            except (httpx.TransportError, asyncio.TimeoutError, OSError) as failure:
+                error = f"{type(failure).__name__}: {failure}".rstrip(": ")
+                continue
+        raw = tuple(
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, value in response.headers.raw
+        )
+        return Observation(request, response.status_code, raw)
+    return Observation(request, None, (), error)
+
+
+def _methods(target: Target) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m.upper() for m in target.methods)) or ("GET",)
+
+
+async def scan_async(
+    targets: Sequence[Target],
+    trusted: Sequence[Trusted],
+    options: ScanOptions | None = None,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[TargetResult]:
+    """Probe every target; results come back in the order of ``targets``."""
+    options = options or ScanOptions()
+    token = options.token or new_token()
+    plans: list[tuple[Target, tuple[Probe, ...], list[ProbeRequest]]] = []
+    for target in targets:
+        probes = derive_probes(trusted, target.url, token)
+        plans.append((target, probes, plan_requests(target.url, _methods(target), probes, token)))
+    total = sum(len(requests) for _, _, requests in plans)
+    done = 0
+    limits = _Limits(asyncio.Semaphore(max(1, options.concurrency)), max(1, options.per_host))
+
+    async def one(client: Any, request: ProbeRequest) -> Observation:
+        nonlocal done
+        observation = await _send(client, request, options, limits)
+        done += 1
+        if on_progress is not None:
+            on_progress(done, total)
+        return observation
+
+    async with _client(options) as client:
+        gathered = await asyncio.gather(
+            *(asyncio.gather(*(one(client, request) for request in requests)) for _, _, requests in plans)
+        )
+    results = []
+    for (target, probes, _), observations in zip(plans, gathered):
+        results.append(_result(target, probes, observations, trusted))
+    return results
+
+
+def _result(
+    target: Target, probes: tuple[Probe, ...], observations: Sequence[Observation], trusted: Sequence[Trusted]
+) -> TargetResult:
+    answered = [o for o in observations if o.status is not None]
+    if not answered:
+        reason = observations[0].error if observations else "nothing to send"
+        return TargetResult(target, probes, tuple(observations), (), f"{target.url}: unreachable: {reason}")
+    classified = classify(observations, trusted, target.url)
+    findings = [
+        build_finding(target.url, class_id, hits, classified.also_granted.get(class_id, ()))
+        for class_id, hits in classified.hits.items()
+    ]
+    findings.sort(key=lambda f: (-f.severity, f.code))
+    return TargetResult(target, probes, tuple(observations), tuple(findings))
+
+
+def scan(
+    targets: Sequence[Target],
+    trusted: Sequence[Trusted],
+    options: ScanOptions | None = None,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[TargetResult]:
+    """Synchronous wrapper around :func:`scan_async` for scripts and tests."""
+    return asyncio.run(scan_async(targets, trusted, options, on_progress=on_progress))

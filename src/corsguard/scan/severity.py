@@ -1,0 +1,124 @@
+"""What an attacker gains from each class, and the finding that says so.
+
+Severity follows the read an attacker gets: when the server lets credentials through
+(``Access-Control-Allow-Credentials: true`` with the origin named), a page the attacker
+controls reads the logged-in user's data: high or critical. Without credentials it reads only
+what anyone could fetch, except services reachable only from the user's network: low.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from corsguard.codes import Severity
+from corsguard.codes.scan import BY_CLASS
+from corsguard.findings import Finding
+from corsguard.scan.classify import Hit
+
+# class id -> (severity with credentials, severity without)
+_SEVERITY: dict[str, tuple[Severity, Severity]] = {
+    "origin-reflection": (Severity.CRITICAL, Severity.LOW),
+    "null-origin": (Severity.CRITICAL, Severity.LOW),
+    "credential-conditional-reflection": (Severity.CRITICAL, Severity.LOW),
+    "prefix-match": (Severity.HIGH, Severity.LOW),
+    "suffix-match": (Severity.HIGH, Severity.LOW),
+    "substring-match": (Severity.HIGH, Severity.LOW),
+    "unescaped-dot": (Severity.HIGH, Severity.LOW),
+    "special-char-bypass": (Severity.HIGH, Severity.LOW),
+    "third-party-origin": (Severity.HIGH, Severity.LOW),
+    "insecure-origin": (Severity.HIGH, Severity.LOW),
+    "any-subdomain": (Severity.MEDIUM, Severity.LOW),
+    "localhost-origin": (Severity.MEDIUM, Severity.LOW),
+    "any-port": (Severity.MEDIUM, Severity.LOW),
+    "static-foreign-origin": (Severity.MEDIUM, Severity.LOW),
+    "wildcard-origin": (Severity.INFO, Severity.INFO),
+    "wildcard-with-credentials": (Severity.MEDIUM, Severity.MEDIUM),
+    "invalid-allow-origin": (Severity.LOW, Severity.LOW),
+    "preflight-permissive": (Severity.MEDIUM, Severity.LOW),
+    "missing-vary": (Severity.MEDIUM, Severity.MEDIUM),
+    "private-network-any": (Severity.MEDIUM, Severity.MEDIUM),
+}
+
+# One line each: how an attacker uses it. {url} is the target, {origin} the granted probe.
+_EXPLOITS: dict[str, str] = {
+    "origin-reflection": "from any site: fetch('{url}', {{credentials: 'include'}}) and read the answer",
+    "null-origin": "a sandboxed iframe (Origin: null) on any site runs fetch('{url}', {{credentials: 'include'}})",
+    "credential-conditional-reflection": "from any site a logged-in user visits: fetch('{url}', {{credentials: 'include'}}) is echoed with credentials",
+    "prefix-match": "register {origin} and fetch('{url}', {{credentials: 'include'}}) from it",
+    "suffix-match": "register {origin} and fetch('{url}', {{credentials: 'include'}}) from it",
+    "substring-match": "register {origin} and fetch('{url}', {{credentials: 'include'}}) from it",
+    "unescaped-dot": "register {origin} and fetch('{url}', {{credentials: 'include'}}) from it",
+    "special-char-bypass": "serve a page at {origin} (wildcard DNS on your domain) and fetch('{url}') from it in a browser that accepts the character",
+    "third-party-origin": "publish a page on {origin} and fetch('{url}', {{credentials: 'include'}}) from it",
+    "insecure-origin": "on the victim's network, inject script into {origin} over plain http and fetch('{url}') from it",
+    "any-subdomain": "use an XSS or a dangling DNS record on any subdomain, e.g. {origin}, to fetch('{url}')",
+    "localhost-origin": "any local program serving {origin} (a dev server, a malicious package) fetches '{url}' as the user",
+    "any-port": "a service on {origin} (same host, other port) fetches '{url}' as a trusted origin",
+    "static-foreign-origin": "whoever controls {origin} reads '{url}' from the user's browser",
+    "wildcard-origin": "any site reads '{url}' anonymously, including from inside the user's network",
+    "wildcard-with-credentials": "credentialed calls fail; look for the origin being echoed once a cookie is present",
+    "invalid-allow-origin": "every browser blocks the response: legitimate clients break (often proxy plus app)",
+    "preflight-permissive": "from {origin}: send PUT/DELETE or JSON requests with custom headers to '{url}' that the policy meant to forbid",
+    "missing-vary": "a cache serves one origin's Allow-Origin to another: intermittent failures or grants the policy refuses",
+    "private-network-any": "a public page at {origin} reaches '{url}' on the user's private network",
+}
+
+
+def rate(hit: Hit) -> Severity:
+    with_credentials, without = _SEVERITY[hit.class_id]
+    severity = with_credentials if hit.credentialed else without
+    return min(severity, hit.cap) if hit.cap is not None else severity
+
+
+def _cors_lines(hit: Hit) -> list[list[str]]:
+    wanted = ("access-control-", "vary", "cache-control", "age", "expires")
+    return [
+        [name, value]
+        for name, value in hit.observation.headers
+        if name.lower().startswith(wanted)
+    ]
+
+
+def _reason(hit: Hit) -> str:
+    if hit.class_id in ("wildcard-origin", "wildcard-with-credentials", "invalid-allow-origin"):
+        return ""
+    if hit.credentialed:
+        return (
+            " Access-Control-Allow-Credentials is true, so the browser sends the user's cookies"
+            " and lets the attacker's page read the answer."
+        )
+    return (
+        " Credentials are not allowed, so the attacker reads only what the browser fetches"
+        " anonymously (public data, or services reachable only from the user's network)."
+    )
+
+
+def build_finding(url: str, class_id: str, hits: Sequence[Hit], also_granted: Sequence[str]) -> Finding:
+    """One finding per class and target: the worst hit leads, the others are listed."""
+    code = BY_CLASS[class_id]
+    lead = max(hits, key=rate)
+    severity = rate(lead)
+    request = lead.observation.request
+    origin = request.probe.origin
+    exploit = _EXPLOITS[class_id].format(url=url, origin=origin)
+    granted = sorted({h.probe.origin for h in hits})
+    where = "the preflight" if request.is_preflight else f"a {request.method} request"
+    credentials = "" if request.credentials == "none" else f" with a {request.credentials} header"
+    message = f"{url}: {code.title}: {where} from {origin}{credentials} got {lead.detail}"
+    evidence: dict[str, Any] = {
+        "class": class_id,
+        "probe_origin": origin,
+        "method": request.api_method,
+        "credentials": lead.credentialed,
+        "request": {"method": request.method, "kind": request.kind, "headers": [list(h) for h in request.headers]},
+        "response": {"status": lead.observation.status, "headers": _cors_lines(lead)},
+        "why": code.why + _reason(lead),
+        "exploit": exploit,
+    }
+    if len(granted) > 1:
+        evidence["granted_origins"] = granted[:20]
+    if also_granted:
+        evidence["also_granted"] = sorted(set(also_granted))[:20]
+        evidence["also_granted_count"] = len(set(also_granted))
+    return Finding(code.code, severity, message, code.fix, location=url, evidence=evidence)

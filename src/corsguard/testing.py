@@ -1,0 +1,172 @@
+"""CORS assertions for your own test suite, judged exactly as Chrome judges them.
+
+    from corsguard.testing import assert_cors
+
+    def test_frontend_can_update_items():
+        assert_cors(app, "PUT", "/items", origin="https://app.example.com",
+                    headers={"Authorization": "Bearer t", "Content-Type": "application/json"},
+                    credentials="include")
+
+``app`` may be any ASGI app (FastAPI, Starlette) or a Starlette/FastAPI ``TestClient``. The
+requests go to the app in-process, exactly as the browser would send them (preflight first),
+and the verdict is the one ``corsguard check`` prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from corsguard.browser import BrowserFetch, Credentials, FetchRequest, Verdict
+from corsguard.check.diagnosis import diagnose
+from corsguard.check.exchange import ASGIApp, AsgiSender
+
+__all__ = ["CORSAssertionError", "acors_verdict", "assert_cors", "cors_verdict"]
+
+HeadersArg = Mapping[str, str] | Iterable[tuple[str, str]] | None
+
+
+class CORSAssertionError(AssertionError):
+    """The browser's verdict is not the expected one; the message says why and how to fix it."""
+
+    def __init__(self, message: str, verdict: Verdict) -> None:
+        super().__init__(message)
+        self.verdict = verdict
+
+
+def cors_verdict(
+    app: Any,
+    method: str,
+    path: str,
+    *,
+    origin: str,
+    headers: HeadersArg = None,
+    credentials: Credentials = "same-origin",
+    body: bytes | str | None = None,
+    cookie: str | None = None,
+) -> Verdict:
+    """What Chrome does with ``fetch(path, {method, headers, credentials, body})``."""
+    target, request = _prepare(app, method, path, origin, headers, credentials, body)
+    sender = AsgiSender(request, target, timeout=30.0, cookie=cookie)
+    fetch = BrowserFetch(request)
+    try:
+        while (outgoing := fetch.next_request()) is not None:
+            fetch.receive(sender(outgoing))
+    finally:
+        sender.close()
+    return _with_diagnosis(request, fetch.verdict, sender)
+
+
+async def acors_verdict(
+    app: Any,
+    method: str,
+    path: str,
+    *,
+    origin: str,
+    headers: HeadersArg = None,
+    credentials: Credentials = "same-origin",
+    body: bytes | str | None = None,
+    cookie: str | None = None,
+) -> Verdict:
+    """``cors_verdict`` for async tests (it runs the app in the current event loop)."""
+    target, request = _prepare(app, method, path, origin, headers, credentials, body)
+    sender = AsgiSender(request, target, timeout=30.0, cookie=cookie)
+    fetch = BrowserFetch(request)
+    try:
+        while (outgoing := fetch.next_request()) is not None:
+            fetch.receive(await sender.send_async(outgoing))
+    finally:
+        sender.close()
+    return _with_diagnosis(request, fetch.verdict, sender)
+
+
+def assert_cors(
+    app: Any,
+    method: str,
+    path: str,
+    *,
+    origin: str,
+    headers: HeadersArg = None,
+    credentials: Credentials = "same-origin",
+    body: bytes | str | None = None,
+    cookie: str | None = None,
+    allowed: bool = True,
+    cors_error: str | None = None,
+    readable: Iterable[str] = (),
+) -> Verdict:
+    """Assert the verdict: allowed (default), or blocked with ``cors_error`` when given.
+
+    ``readable`` lists response headers the page's script must be able to read.
+    """
+    verdict = cors_verdict(
+        app,
+        method,
+        path,
+        origin=origin,
+        headers=headers,
+        credentials=credentials,
+        body=body,
+        cookie=cookie,
+    )
+    problems: list[str] = []
+    if cors_error is not None:
+        if verdict.cors_error != cors_error:
+            problems.append(f"expected {cors_error}, got {verdict.cors_error or 'allowed'}")
+    elif verdict.allowed is not allowed:
+        problems.append(f"expected {'allowed' if allowed else 'blocked'}, got {_outcome(verdict)}")
+    missing = [name for name in readable if name.lower() not in verdict.readable_headers]
+    if missing:
+        problems.append(
+            f"script cannot read {', '.join(missing)} (readable: "
+            f"{', '.join(verdict.readable_headers) or 'none'}); add them to expose_headers"
+        )
+    if problems:
+        raise CORSAssertionError(_explain(method, path, origin, problems, verdict), verdict)
+    return verdict
+
+
+def _prepare(
+    app: Any,
+    method: str,
+    path: str,
+    origin: str,
+    headers: HeadersArg,
+    credentials: Credentials,
+    body: bytes | str | None,
+) -> tuple[ASGIApp, FetchRequest]:
+    target: ASGIApp = app
+    base = ("http" if origin.startswith("http://") else "https") + "://testserver"
+    inner = getattr(app, "app", None)
+    if inner is not None and hasattr(app, "base_url") and hasattr(app, "send"):
+        # A Starlette/FastAPI TestClient: call its app directly, at its host.
+        target = inner
+        base = str(app.base_url).rstrip("/")
+        if origin.startswith("https://") and base.startswith("http://"):
+            base = "https://" + base[len("http://") :]
+    url = path if "://" in path else base + "/" + path.lstrip("/")
+    pairs = tuple(headers.items()) if isinstance(headers, Mapping) else tuple(headers or ())
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    return target, FetchRequest(url, origin, method, pairs, credentials, data)
+
+
+def _with_diagnosis(request: FetchRequest, verdict: Verdict, sender: AsgiSender) -> Verdict:
+    from dataclasses import replace
+
+    findings = (*diagnose(request, verdict, sender.app_errors), *verdict.findings)
+    return replace(verdict, findings=findings)
+
+
+def _outcome(verdict: Verdict) -> str:
+    if verdict.allowed:
+        return f"allowed (status {verdict.status})"
+    return f"blocked ({verdict.cors_error or verdict.blocked_reason or verdict.network_error})"
+
+
+def _explain(method: str, path: str, origin: str, problems: list[str], verdict: Verdict) -> str:
+    lines = [f"CORS {method} {path} from {origin}: " + "; ".join(problems)]
+    if verdict.console_message:
+        lines.append(f"  console: {verdict.console_message}")
+    for finding in verdict.findings:
+        lines.append(f"  {finding.code}: {finding.message}")
+        lines.append(f"    fix: {finding.fix}")
+    return "\n".join(lines)

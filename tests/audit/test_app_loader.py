@@ -1,0 +1,64 @@
+"""Loading ``module:attr``: the app, or an error that says what to change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corsguard.audit.app_loader import AppLoadError, is_app_target, load_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("main:app", True),
+        ("examples.basic:app", True),
+        ("pkg.main:api.app", True),
+        ("deploy/nginx.conf", False),
+        ("nginx.conf", False),
+        ("C:\\nginx\\conf", False),
+        ("main:", False),
+        (":app", False),
+    ],
+)
+def test_is_app_target(target: str, expected: bool) -> None:
+    assert is_app_target(target) is expected
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("nginx.conf", "not an app reference; write it as module:attribute"),
+        ("no_such_module_for_corsguard:app", "module 'no_such_module_for_corsguard' not found"),
+        ("examples.basic:missing", "has no attribute 'missing'"),
+        ("examples.basic:__doc__", "is a str, not an ASGI app"),
+    ],
+)
+def test_load_errors_say_what_to_change(target: str, message: str) -> None:
+    with pytest.raises(AppLoadError, match=message):
+        load_app(target)
+
+
+def test_import_failure_inside_the_module_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "needs_missing_dependency.py").write_text("import not_installed_anywhere_xyz\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(AppLoadError, match="'not_installed_anywhere_xyz' is missing"):
+        load_app("needs_missing_dependency:app")
+
+
+def test_exception_at_import_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "crashes_on_import.py").write_text("raise RuntimeError('no DATABASE_URL')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(AppLoadError, match="raised RuntimeError: no DATABASE_URL"):
+        load_app("crashes_on_import:app")
+
+
+def test_loads_the_app_object() -> None:
+    app = load_app("examples.basic:app")
+    assert type(app).__name__ == "FastAPI"

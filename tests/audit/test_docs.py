@@ -1,0 +1,29 @@
+"""Every audit rule is documented in docs/audit.md, and the CI example is valid YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from corsguard.codes import audit as codes
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("code", [c.code for c in (*codes.APP_CODES, *codes.NGINX_CODES)])
+def test_rule_is_documented(code: str) -> None:
+    assert f"### {code} " in (ROOT / "docs" / "audit.md").read_text()
+
+
+def test_github_actions_example_runs_audit_and_scan_on_push() -> None:
+    workflow = yaml.safe_load((ROOT / "examples" / "github-actions.yml").read_text())
+    assert "push" in workflow[True]  # YAML 1.1 reads the key 'on' as true
+    steps = workflow["jobs"]["corsguard"]["steps"]
+    commands = " ".join(str(step.get("run", "")) for step in steps)
+    assert "corsguard audit" in commands
+    assert "corsguard scan" in commands
+    assert (ROOT / "examples" / "github-actions.yml").read_text() in (
+        ROOT / "docs" / "audit.md"
+    ).read_text()
