@@ -33,7 +33,9 @@ def test_code_is_documented(entry: codes.Code) -> None:
 
 def test_reference_page_is_current() -> None:
     page = (ROOT / "docs" / "codes.md").read_text(encoding="utf-8")
-    assert page == codes.render_markdown(), "regenerate with: python -m corsguard.codes > docs/codes.md"
+    assert page == codes.render_markdown(), (
+        "regenerate with: python -m corsguard.codes > docs/codes.md"
+    )
 
 
 def test_get_and_severity_parse() -> None:

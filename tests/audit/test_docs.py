@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import pytest
 import yaml
 
+from corsguard.cli.main import build_parser
 from corsguard.codes import audit as codes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,3 +29,15 @@ def test_github_actions_example_runs_audit_and_scan_on_push() -> None:
     assert (ROOT / "examples" / "github-actions.yml").read_text() in (
         ROOT / "docs" / "audit.md"
     ).read_text()
+
+
+def test_github_actions_commands_parse_with_the_real_cli() -> None:
+    workflow = yaml.safe_load((ROOT / "examples" / "github-actions.yml").read_text())
+    parser = build_parser()
+    runs = [step["run"] for step in workflow["jobs"]["corsguard"]["steps"] if "run" in step]
+    commands = [shlex.split(run) for run in runs if run.startswith("corsguard ")]
+    assert [argv[1] for argv in commands] == ["audit", "audit", "scan"]
+    for argv in commands:
+        args = parser.parse_args(argv[1:])
+        assert args.handler is not None
+        assert args.format == "sarif"

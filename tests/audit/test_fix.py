@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from typing import Any
 
+import httpx
 import pytest
-from starlette.testclient import TestClient
 
 from corsguard import CORSPolicy
 from corsguard.audit import audit_app_target
@@ -75,18 +76,26 @@ def test_basic_example_fix_executes_and_answers_preflights_before_the_session_ch
     assert list(policy.allow_origins) == [EXAMPLE_ORIGIN]
     assert policy.allow_credentials is True
 
-    with TestClient(namespace["app"], raise_server_exceptions=False) as client:
-        preflight = client.options(
+    preflight, evil, crash = asyncio.run(_requests(namespace["app"]))
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == EXAMPLE_ORIGIN
+    assert "access-control-allow-origin" not in evil.headers
+    assert crash.status_code == 500
+    assert crash.headers["access-control-allow-origin"] == EXAMPLE_ORIGIN
+
+
+async def _requests(app: Any) -> tuple[httpx.Response, httpx.Response, httpx.Response]:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="https://api.example.test"
+    ) as client:
+        preflight = await client.options(
             "/api/me",
             headers={"Origin": EXAMPLE_ORIGIN, "Access-Control-Request-Method": "GET"},
         )
-        assert preflight.status_code == 204
-        assert preflight.headers["access-control-allow-origin"] == EXAMPLE_ORIGIN
-        evil = client.get("/", headers={"Origin": "https://evil.example"})
-        assert "access-control-allow-origin" not in evil.headers
-        crash = client.get("/reports/broken", headers={"Origin": EXAMPLE_ORIGIN})
-        assert crash.status_code == 500
-        assert crash.headers["access-control-allow-origin"] == EXAMPLE_ORIGIN
+        evil = await client.get("/", headers={"Origin": "https://evil.example"})
+        crash = await client.get("/reports/broken", headers={"Origin": EXAMPLE_ORIGIN})
+    return preflight, evil, crash
 
 
 def test_fix_keeps_corsguard_keywords_for_a_setup_read_from_an_instance() -> None:

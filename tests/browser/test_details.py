@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corsguard.browser import FetchRequest, InvalidFetchRequest
+from corsguard.browser import FetchRequest
 from corsguard.browser.errors import CorsError, console_message, encode_hint
 
 from .helpers import API, ORIGIN, resp, run
@@ -88,13 +88,26 @@ def test_method_normalization_like_fetch(given: str, sent: str) -> None:
         ("bad method", (), None),
         ("GET", (("bad name", "x"),), None),
         ("GET", (), b"x"),
+        ("GET", (("X-Price", "5 \u20ac"),), None),
     ],
 )
 def test_what_fetch_throws_on(
     method: str, headers: tuple[tuple[str, str], ...], body: bytes | None
 ) -> None:
-    with pytest.raises(InvalidFetchRequest):
-        run(FetchRequest(API, ORIGIN, method, headers, body=body))
+    verdict, sent = run(FetchRequest(API, ORIGIN, method, headers, body=body))
+    assert (verdict.allowed, verdict.cors_error, verdict.blocked_reason) == (
+        False,
+        None,
+        "invalid-request",
+    )
+    assert (verdict.console_message or "").startswith("TypeError: Failed to execute 'fetch'")
+    assert sent == []
+
+
+def test_fetch_refuses_urls_with_credentials() -> None:
+    verdict, _ = run(FetchRequest("https://u:p@api.example.com/", ORIGIN))
+    assert verdict.blocked_reason == "invalid-request"
+    assert "includes credentials" in (verdict.console_message or "")
 
 
 def test_tainted_origin_after_cross_origin_redirect() -> None:

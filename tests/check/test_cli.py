@@ -182,7 +182,6 @@ def test_text_report_marks_the_decisive_header(
     [
         ["http://127.0.0.1:1/x", "--origin", "https://app.example.com/"],
         ["http://127.0.0.1:1/x", "--origin", ORIGIN, "-H", "no colon"],
-        ["http://127.0.0.1:1/x", "--origin", ORIGIN, "-X", "TRACE"],
         ["ftp://example.com/x", "--origin", ORIGIN],
         ["/x", "--origin", ORIGIN, "--app", "nonexistent_module_xyz:app"],
         ["/x", "--origin", ORIGIN, "--app", "no-colon"],
@@ -194,12 +193,38 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
     assert err.startswith("corsguard check: ")
 
 
+def test_what_fetch_refuses_is_a_blocked_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(
+        capsys, "https://api.example.com/x", "--origin", ORIGIN, "-X", "TRACE", "--format", "json"
+    )
+    doc = json.loads(out)
+    assert (code, doc["allowed"], doc["cors_error"], doc["blocked_reason"]) == (
+        1,
+        False,
+        None,
+        "invalid-request",
+    )
+    assert doc["console_message"] == (
+        "TypeError: Failed to execute 'fetch' on 'Window': 'TRACE' HTTP method is unsupported."
+    )
+
+
 def test_network_errors_exit_3(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = cli(
         capsys, f"http://127.0.0.1:{free_port()}/x", "--origin", ORIGIN, "--timeout", "2"
     )
     assert code == 3
     assert "Failed to fetch" in err
+    code, out, _ = cli(
+        capsys, f"http://127.0.0.1:{free_port()}/x", "--origin", ORIGIN, "--format", "json"
+    )
+    doc = json.loads(out)
+    assert (code, doc["allowed"], doc["cors_error"], doc["blocked_reason"]) == (
+        3,
+        False,
+        None,
+        "network-error",
+    )
 
 
 def test_in_process_demo_app(

@@ -67,6 +67,8 @@ REFUSED = {
     "ipv6-zone": ("http://[fe80::1%25eth0]", "CG112"),
     "bad-ipv6": ("http://[::g]", "CG112"),
     "idna-deviation-sharp-s": ("https://straße.example", "CG112"),
+    "idn-not-convertible": ("https://" + "ä" * 70 + ".example", "CG112"),
+    "invalid-punycode": ("https://xn--a.example", "CG112"),
     "label-too-long": ("https://" + "a" * 64 + ".example.com", "CG112"),
     "extension-wildcard": ("chrome-extension://*.abc", "CG112"),
     "regex-anchors": ("^https://app\\.example\\.com$", "CG124"),

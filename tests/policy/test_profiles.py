@@ -283,3 +283,21 @@ def test_malformed_env_file_lines(tmp_path: Path, line: str) -> None:
 def test_dev_reports_a_single_string_given_for_origins() -> None:
     problems = _problems(lambda: CORSPolicy.profile("dev", allow_origins="https://a.example.com"))
     assert [p.code for p in problems] == ["CG113"]
+
+
+@pytest.mark.parametrize(
+    ("regex", "refused"),
+    [
+        (r"https?://[a-z0-9-]+\.example\.com", True),
+        (r"http://[a-z0-9-]+\.example\.com", True),
+        (r"http(s)?://[a-z0-9-]+\.example\.com", True),
+        (r"http[s]?://[a-z0-9-]+\.example\.com", True),
+        (r"https://[a-z0-9-]+\.example\.com", False),
+    ],
+)
+def test_prod_refuses_regexes_that_match_plain_http(regex: str, refused: bool) -> None:
+    if refused:
+        problems = _problems(lambda: CORSPolicy.profile("prod", allow_origin_regex=regex))
+        assert [(p.code, p.option) for p in problems] == [("CG129", "allow_origin_regex")]
+    else:
+        assert CORSPolicy.profile("prod", allow_origin_regex=regex).allow_origin_regex == regex

@@ -135,7 +135,7 @@ def policy_and_candidate(draw: st.DrawFn) -> tuple[CORSPolicy, str]:
     allowed = draw(st.lists(entries(), min_size=1, max_size=4))
     policy = CORSPolicy(allow_origins=allowed)
     base = draw(st.sampled_from(allowed)).replace("*.", draw(LABEL) + ".").replace(":*", "")
-    candidate = draw(st.one_of(st.just(base), st.builds(lambda: _variants(draw, base))))
+    candidate = _variants(draw, base) if draw(st.integers(0, 9)) else base
     return policy, candidate
 
 

@@ -6,7 +6,8 @@ result = audit_target("myproject.main:app")      # or "deploy/nginx.conf"
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -62,6 +63,8 @@ def audit_app_target(target: str, *, probe: bool = True) -> AuditResult:
         outcome = probe_app(target, app, root)
         findings += outcome.findings
         notes += outcome.notes
+    module = sys.modules.get(target.partition(":")[0])
+    findings = [_with_source(finding, module) for finding in findings]
     return AuditResult(target, "app", _ordered(findings), fix=fix_for(root), notes=tuple(notes))
 
 
@@ -71,6 +74,22 @@ def audit_nginx_target(target: str) -> AuditResult:
 
     config = load(target)
     return AuditResult(target, "nginx", tuple(audit_nginx(config)), files=config.files)
+
+
+def _with_source(finding: Finding, module: Any) -> Finding:
+    """Give every app finding a ``file:line`` (evidence ``source``) for SARIF dashboards.
+
+    Findings about the CORS setup point at the line that declares the CORS middleware in the
+    app's module; the others at the module itself.
+    """
+    from corsguard.audit.introspect import cors_declaration, source_of
+
+    if finding.evidence.get("source") or module is None:
+        return finding
+    source = cors_declaration(module) or source_of(module)
+    if not source:
+        return finding
+    return replace(finding, evidence={**finding.evidence, "source": source})
 
 
 def _ordered(findings: list[Finding]) -> tuple[Finding, ...]:

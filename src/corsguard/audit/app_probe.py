@@ -125,7 +125,8 @@ def _check(target: str, app: Any, route: Route, method: str, request: Any) -> Fi
     diagnosis = [f for f in result.findings if f.code.startswith("CG2")]
     cause = diagnosis[0] if diagnosis else None
     where = f"{target} {method} {route.path}"
-    message = f"{where}: fetch() from {request.origin} is blocked ({verdict.cors_error or verdict.blocked_reason})"
+    reason = verdict.cors_error or verdict.blocked_reason
+    message = f"{where}: fetch() from {request.origin} is blocked ({reason})"
     if cause is not None:
         message += f"; {cause.message}"
     return Finding(

@@ -182,6 +182,7 @@ def _order_findings(where: str, node: AppNode) -> list[Finding]:
                 f"{where}: {layer.name} {how} {cors_name}, so it runs first and {effect}",
                 severity_down=not gatekeeper,
                 middleware=layer.name,
+                source=layer.source,
                 module=layer.module,
             )
         )
@@ -223,6 +224,7 @@ def _route_findings(where: str, node: AppNode, covered: int) -> Iterator[Finding
                 message,
                 severity_up=not covered,
                 route=route.path,
+                source=route.source,
             )
         twin = route.path[:-1] if route.path.endswith("/") else route.path + "/"
         if (
@@ -240,6 +242,7 @@ def _route_findings(where: str, node: AppNode, covered: int) -> Iterator[Finding
                 "TLS proxy the redirect to http:// is blocked as mixed content",
                 route=route.path,
                 methods=list(route.methods),
+                source=route.source,
             )
 
 

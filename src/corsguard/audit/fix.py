@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -143,7 +144,14 @@ def render(options: Mapping[str, Any], changes: list[str]) -> str:
     lines = ["from corsguard import CORSPolicy, install", ""]
     if changes:
         lines += ["# Changed from the current configuration:"]
-        lines += [f"#   {change}" for change in changes]
+        for change in changes:
+            lines += textwrap.wrap(
+                change,
+                96,
+                initial_indent="#   ",
+                subsequent_indent="#     ",
+                break_long_words=False,
+            )
     lines.append("policy = CORSPolicy(")
     for name in STARLETTE_OPTIONS:
         if name in options:

@@ -10,8 +10,12 @@ uvicorn's ``ProxyHeadersMiddleware``) runs before all of that. The walk reads th
 
 from __future__ import annotations
 
+import contextlib
+import inspect
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 Implementation = Literal["corsguard", "starlette", "unknown"]
@@ -49,6 +53,7 @@ class Layer:
     wrapper: bool  # wraps the app object (True) or declared in user_middleware (False)
     cors: CorsSetup | None = None
     module: str = ""
+    source: str = ""  # "file:line" of the code that defines it, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,7 @@ class Route:
     methods: tuple[str, ...]  # empty for websocket routes
     name: str
     websocket: bool = False
+    source: str = ""  # "file:line" of the endpoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +155,8 @@ def _declared_layer(cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
         dispatch = kwargs["dispatch"]
         name = getattr(dispatch, "__name__", name)
         module = getattr(dispatch, "__module__", module) or module
-    return Layer(name, "middleware", False, None, module)
+        return Layer(name, "middleware", False, None, module, source_of(dispatch))
+    return Layer(name, "middleware", False, None, module, source_of(cls))
 
 
 def _corsguard_setup(args: tuple[Any, ...], kwargs: dict[str, Any]) -> CorsSetup:
@@ -244,9 +251,49 @@ def _routes(router: Any, prefix: str) -> tuple[list[Route], list[AppNode]]:
         if methods is None:
             continue
         routes.append(
-            Route(prefix + path, tuple(sorted(methods)), str(getattr(route, "name", "") or ""))
+            Route(
+                prefix + path,
+                tuple(sorted(methods)),
+                str(getattr(route, "name", "") or ""),
+                source=source_of(getattr(route, "endpoint", None)),
+            )
         )
     return routes, children
+
+
+def source_of(obj: Any) -> str:
+    """``file:line`` where a function or class is defined, relative to the working directory."""
+    if obj is None:
+        return ""
+    try:
+        file = inspect.getsourcefile(obj)
+        _, line = inspect.getsourcelines(obj)
+    except (OSError, TypeError):
+        return ""
+    if not file:
+        return ""
+    path = Path(file)
+    with contextlib.suppress(ValueError):
+        path = path.resolve().relative_to(Path.cwd().resolve())
+    return f"{path.as_posix()}:{max(line, 1)}"
+
+
+_CORS_DECLARATION = re.compile(r"\bCORSMiddleware\s*[,(]|\binstall\s*\(")
+
+
+def cors_declaration(module: Any) -> str:
+    """``file:line`` of the first line in ``module`` that adds or installs a CORS middleware."""
+    where = source_of(module)
+    if not where:
+        return ""
+    try:
+        lines, _ = inspect.getsourcelines(module)
+    except (OSError, TypeError):
+        return ""
+    for number, line in enumerate(lines, 1):
+        if _CORS_DECLARATION.search(line) and not line.lstrip().startswith(("from ", "import ")):
+            return f"{where.rsplit(':', 1)[0]}:{number}"
+    return ""
 
 
 def _inner_app(obj: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from corsguard.audit import AuditResult
@@ -45,4 +46,10 @@ def sarif(result: AuditResult) -> dict[str, Any]:
     from corsguard.report.sarif import build_sarif
 
     rules = [get(code) for code in dict.fromkeys(f.code for f in result.findings)]
-    return build_sarif(rules, [(result.target, finding) for finding in result.findings])
+    # Dashboards place results in files: app findings carry their source line as evidence.
+    located = [
+        replace(f, location=str(f.evidence["source"])) if f.evidence.get("source") else f
+        for f in result.findings
+    ]
+    log: dict[str, Any] = build_sarif(rules, [(result.target, finding) for finding in located])
+    return log

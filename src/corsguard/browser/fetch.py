@@ -34,6 +34,7 @@ from corsguard.browser.request import (
     Headers,
     HttpRequest,
     HttpResponse,
+    InvalidFetchRequest,
     prepare_author_request,
 )
 from corsguard.browser.urls import canonical_url
@@ -60,10 +61,6 @@ class BrowserFetch:
         self._request = request
         self._initiator: Origin | None = parse_serialized_origin(request.origin)
         self._include = request.credentials == "include"
-        method, headers, dropped = prepare_author_request(request)
-        self._method = method
-        self._headers: Headers = headers
-        self._body = request.body
         self._url = canonical_url(request.url)
         self._initial_url = self._url
         self._cors_flag = False
@@ -74,6 +71,17 @@ class BrowserFetch:
         self._cache: dict[tuple[str, str], PreflightResult] = {}
         self._pending: HttpRequest | None = None
         self._verdict: Verdict | None = None
+        self._method = request.method
+        self._headers: Headers = ()
+        self._body = request.body
+        try:
+            self._method, self._headers, dropped = prepare_author_request(request)
+        except InvalidFetchRequest as exc:
+            # fetch() throws before anything is sent; the page sees only the TypeError.
+            self._block(
+                "invalid-request", f"TypeError: Failed to execute 'fetch' on 'Window': {exc}"
+            )
+            return
         if dropped:
             self._note(
                 differences.finding(

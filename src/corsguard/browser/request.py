@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from corsguard.browser.urls import has_userinfo
 from corsguard.protocol.safelist import (
     is_forbidden_method,
     is_forbidden_request_header,
@@ -97,6 +98,10 @@ def prepare_author_request(request: FetchRequest) -> tuple[str, Headers, list[st
 
     Raises ``InvalidFetchRequest`` where ``fetch()`` throws a ``TypeError``.
     """
+    if has_userinfo(request.url):
+        raise InvalidFetchRequest(
+            f"Request cannot be constructed from a URL that includes credentials: {request.url}"
+        )
     if not is_token(request.method):
         raise InvalidFetchRequest(f"'{request.method}' is not a valid HTTP method.")
     if is_forbidden_method(request.method):
@@ -108,9 +113,12 @@ def prepare_author_request(request: FetchRequest) -> tuple[str, Headers, list[st
     dropped: list[str] = []
     for name, value in request.headers:
         if not is_token(name):
-            raise InvalidFetchRequest(f"'{name}' is not a valid HTTP header name.")
+            raise InvalidFetchRequest(f"'{name}' is not a valid HTTP header field name.")
         if any(c in value for c in "\r\n\x00"):
             raise InvalidFetchRequest(f"'{value}' is not a valid HTTP header field value.")
+        if any(ord(c) > 0xFF for c in name + value):
+            # WebIDL ByteString conversion of the header value.
+            raise InvalidFetchRequest("String contains non ISO-8859-1 code point.")
         # The Headers guard "request" silently ignores forbidden names (fetch.bs #headers-class).
         if is_forbidden_request_header(name) or _is_forbidden_override(name, value):
             dropped.append(name.lower())

@@ -8,8 +8,9 @@ from urllib.parse import urlsplit, urlunsplit
 from corsguard.protocol.origin import DEFAULT_PORTS
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):(.*)", re.DOTALL)
-# https://url.spec.whatwg.org/#forbidden-host-code-point (plus % outside escapes)
-_FORBIDDEN_HOST = frozenset(" #/:<>?@[\\]^|\t\n\r\x00")
+# https://url.spec.whatwg.org/#forbidden-host-code-point
+_FORBIDDEN_HOST = frozenset(" #/:<>?@[\\]^|\x00")
+_TAB_NEWLINE = {0x09: None, 0x0A: None, 0x0D: None}
 _SPECIAL = frozenset({"http", "https", "ws", "wss", "ftp"})
 
 
@@ -53,6 +54,9 @@ def is_valid_url(value: str) -> bool:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return False
+    # url.spec.whatwg.org basic URL parser: strip C0 controls and spaces at both ends and
+    # remove every tab and newline before parsing.
+    text = text.strip("".join(chr(c) for c in range(0x21))).translate(_TAB_NEWLINE)
     match = _SCHEME.fullmatch(text)
     if match is None:
         return False

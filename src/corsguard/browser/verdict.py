@@ -21,10 +21,10 @@ class Verdict:
     """What the browser does with a ``fetch()``.
 
     ``cors_error`` is Chromium's CorsError name; ``blocked_reason`` names a block that is not a
-    CORS error (``mixed-content``, ``unsafe-port``, ``unsupported-scheme``, ``network-error``
-    for redirect loops and bad redirects). ``decisive_exchange`` is the index in ``exchanges``
-    of the response that decided, and ``decisive_header`` the header in it that decided
-    (``:status`` for the status line).
+    CORS error: ``mixed-content``, ``unsafe-port``, ``unsupported-scheme``, ``invalid-request``
+    when ``fetch()`` itself throws, ``network-error`` for redirect loops and bad redirects.
+    ``decisive_exchange`` is the index in ``exchanges`` of the response that decided, and
+    ``decisive_header`` the header in it that decided (``:status`` for the status line).
     """
 
     allowed: bool

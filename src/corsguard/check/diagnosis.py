@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from corsguard.browser import FetchRequest, HttpResponse, Verdict
+from corsguard.browser import FetchRequest, HttpRequest, HttpResponse, Verdict
 from corsguard.browser.differences import finding
 from corsguard.check.exchange import AppError
 from corsguard.codes import diagnosis as codes
@@ -66,14 +66,12 @@ def _cause(request: FetchRequest, verdict: Verdict, app_errors: list[AppError]) 
         return _preflight_redirect(url, response)
     if error.endswith("MissingAllowOriginHeader") or error == "PreflightInvalidStatus":
         if response.status == 405 and preflight:
-            request_method = exchange.request.header("Access-Control-Request-Method")
             return finding(
                 codes.PREFLIGHT_NOT_HANDLED,
                 f"{url}: {where} got {status}; nothing in front of the routes answers preflights, "
                 "so the router refuses OPTIONS",
                 "Install the CORS middleware so it answers preflights before routing: "
-                f"corsguard.install(app, CORSPolicy(allow_origins=['{request.origin}'], "
-                f"allow_methods=['{request_method}'])). "
+                f"corsguard.install(app, {suggested_policy(request, exchange.request)}). "
                 "Behind nginx, make sure OPTIONS is passed to the app (no 'limit_except').",
                 url,
                 status=response.status,
@@ -109,8 +107,9 @@ def _cause(request: FetchRequest, verdict: Verdict, app_errors: list[AppError]) 
             codes.NO_CORS_HEADERS,
             f"{url}: {where} got {status} without Access-Control-Allow-Origin; either no CORS "
             f"middleware runs for this URL or it does not allow {request.origin}",
-            f"Allow the page's origin: corsguard.install(app, CORSPolicy(allow_origins=["
-            f"'{request.origin}'])); with Starlette's middleware add it to allow_origins.",
+            f"Allow the page's origin: corsguard.install(app, "
+            f"{suggested_policy(request, exchange.request)}); with Starlette's middleware add "
+            "it to allow_origins.",
             url,
         )
     if error == "PreflightInvalidStatus":
@@ -225,6 +224,21 @@ def _cause(request: FetchRequest, verdict: Verdict, app_errors: list[AppError]) 
             location=url,
         )
     return None
+
+
+def suggested_policy(request: FetchRequest, sent: HttpRequest) -> str:
+    """The smallest corsguard policy that allows this request, as Python source."""
+    options = [f"allow_origins=[{request.origin!r}]"]
+    method = sent.header("Access-Control-Request-Method") or sent.method
+    if method not in ("GET", "HEAD", "POST"):
+        options.append(f"allow_methods=[{method!r}]")
+    requested = sent.header("Access-Control-Request-Headers")
+    if requested:
+        names = [name.strip() for name in requested.split(",") if name.strip()]
+        options.append(f"allow_headers={names!r}")
+    if request.credentials == "include":
+        options.append("allow_credentials=True")
+    return f"CORSPolicy({', '.join(options)})"
 
 
 def _preflight_redirect(url: str, response: HttpResponse) -> Finding:

@@ -116,17 +116,16 @@ class HttpSender(Sender):
             content=outgoing.body,
         )
         request.method = outgoing.method  # httpx upper-cases; browsers send "patch" as "patch"
+        client = self._client(outgoing.url)
         try:
-            client = self._client(outgoing.url)
-            response = client.send(request, stream=True)
             try:
-                body = b""
-                for chunk in response.iter_raw():
-                    body += chunk
-                    if len(body) >= MAX_BODY:
-                        break
-            finally:
-                response.close()
+                response, body = self._send(client, request)
+            except (httpx.RemoteProtocolError, httpx.ReadError):
+                # Like browsers, retry once on a fresh connection when a reused one was closed.
+                self._clients.pop("https" if outgoing.url.lower().startswith("https:") else "http")
+                client.close()
+                client = self._client(outgoing.url)
+                response, body = self._send(client, request)
         except httpx.TimeoutException as exc:
             raise CheckNetworkError(f"{outgoing.url}: timed out ({exc})") from exc
         except httpx.HTTPError as exc:
@@ -137,6 +136,19 @@ class HttpSender(Sender):
             for name, value in response.headers.raw
         )
         return HttpResponse(response.status_code, headers, body[:MAX_BODY])
+
+    @staticmethod
+    def _send(client: Any, request: Any) -> tuple[Any, bytes]:
+        response = client.send(request, stream=True)
+        body = b""
+        try:
+            for chunk in response.iter_raw():
+                body += chunk
+                if len(body) >= MAX_BODY:
+                    break
+        finally:
+            response.close()
+        return response, body
 
     def close(self) -> None:
         for client in self._clients.values():

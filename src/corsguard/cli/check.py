@@ -88,11 +88,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"corsguard check: fetch() would throw TypeError: {exc}", file=sys.stderr)
         return exitcodes.USAGE
     except CheckNetworkError as exc:
-        print(
-            f"corsguard check: {exc}; in the browser this is 'TypeError: Failed to fetch' with "
-            "no CORS message. Check that the server is running and the URL is right.",
-            file=sys.stderr,
-        )
+        _network_error(args, exc)
         return exitcodes.NETWORK
     return _report(args, result, browser, agrees, render_text)
 
@@ -120,6 +116,27 @@ def _report(args: argparse.Namespace, result: Any, browser: Any, agrees: Any, re
     return exitcodes.OK if allowed else exitcodes.FAILED
 
 
+def _network_error(args: argparse.Namespace, exc: Exception) -> None:
+    """The browser sees a network error (no CORS message): say so, in JSON too."""
+    if args.format == "json":
+        document = {
+            "allowed": False,
+            "cors_error": None,
+            "console_message": None,
+            "blocked_reason": "network-error",
+            "network_error": str(exc),
+            "preflight": None,
+            "actual": None,
+            "findings": [],
+        }
+        print(json.dumps(document, indent=2))
+    print(
+        f"corsguard check: {exc}; in the browser this is 'TypeError: Failed to fetch' with no "
+        "CORS message. Check that the server is running and the URL is right.",
+        file=sys.stderr,
+    )
+
+
 def _run_served(args: argparse.Namespace, request: FetchRequest, app: Any) -> int:
     """``--browser --app``: serve the app on loopback so that Chromium can reach it."""
     from dataclasses import replace
@@ -139,7 +156,7 @@ def _run_served(args: argparse.Namespace, request: FetchRequest, app: Any) -> in
         print(f"corsguard check: {exc}", file=sys.stderr)
         return exitcodes.USAGE
     except CheckNetworkError as exc:
-        print(f"corsguard check: {exc}", file=sys.stderr)
+        _network_error(args, exc)
         return exitcodes.NETWORK
     return _report(args, result, browser, agrees, render_text)
 

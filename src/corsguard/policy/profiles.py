@@ -66,6 +66,8 @@ PROFILE_DEFAULTS: dict[str, dict[str, Any]] = {
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A regex that can match a plain-http origin: "http://", "https?://", "http(s)?://", "http[s]?".
+_HTTP_IN_REGEX = re.compile(r"http(?::|s\?|\(s\)\?|\[s\]\?|\(\?:s\)\?)")
 
 
 def policy_from_profile(cls: type[CORSPolicy], name: str, options: Mapping[str, Any]) -> CORSPolicy:
@@ -298,6 +300,19 @@ def _profile_problems(
             )
         elif name == "prod" and entry.pattern is not None:
             found += _production_origin(item, entry)
+    regex = options.get("allow_origin_regex")
+    source = regex.pattern if isinstance(regex, re.Pattern) else regex
+    if name == "prod" and isinstance(source, str) and _HTTP_IN_REGEX.search(source):
+        where_regex = labels.get("allow_origin_regex", "allow_origin_regex")
+        found.append(
+            problem(
+                codes.INSECURE_ORIGIN_IN_PRODUCTION,
+                where_regex,
+                source,
+                f"{where_regex}: {source!r} also matches plain-http origins in the prod profile",
+                "Match only https origins: start the expression with 'https://'.",
+            )
+        )
     if name == "prod" and options.get("debug") is True:
         debug = labels.get("debug", "debug")
         found.append(

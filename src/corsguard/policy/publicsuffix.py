@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import resources
 
 DATA_FILE = "public_suffix_list.dat"
 
@@ -104,6 +103,8 @@ def parse_rules(text: str) -> SuffixRules:
 @functools.cache
 def rules() -> SuffixRules:
     """The vendored list, parsed once."""
+    from importlib import resources  # imported here: most policies never need the list
+
     data = resources.files(__package__).joinpath("data").joinpath(DATA_FILE)
     text = data.read_text(encoding="utf-8")
     return parse_rules(text)

@@ -7,7 +7,6 @@ problems without building a policy, such as ``corsguard audit`` on a Starlette c
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -120,6 +119,8 @@ def check(options: Mapping[str, Any], labels: Mapping[str, str] | None = None) -
 
 
 def _unknown_option(option: str) -> Problem:
+    import difflib  # only needed for a misspelt option
+
     close = difflib.get_close_matches(option, sorted(OPTION_NAMES), n=1)
     hint = (
         f"Did you mean {close[0]!r}?"

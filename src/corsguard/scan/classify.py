@@ -59,7 +59,9 @@ class Classified:
     also_granted: dict[str, list[str]]  # class id -> origins it explains
 
 
-def classify(observations: Sequence[Observation], trusted: Sequence[Trusted], url: str) -> Classified:
+def classify(
+    observations: Sequence[Observation], trusted: Sequence[Trusted], url: str
+) -> Classified:
     answered = [o for o in observations if o.status is not None]
     hits: dict[str, list[Hit]] = {}
 
@@ -103,21 +105,31 @@ def _origin_hits(observations: Sequence[Observation]) -> list[Hit]:
         if granted or (not simple and any(r.grants_origin(o) for o in preflights)):
             evidence = granted or [o for o in preflights if r.grants_origin(o)]
             best = max(evidence, key=r.allows_credentials)
-            found.append(Hit(probe.kind, best, r.allows_credentials(best), "granted", cap))
+            found.append(Hit(probe.kind, best, r.allows_credentials(best), _granted(best), cap))
             continue
         conditional = [o for o in with_credentials if r.grants_origin(o)]
         if conditional:
             best = max(conditional, key=r.allows_credentials)
-            kind = "credential-conditional-reflection" if probe.kind == "origin-reflection" else probe.kind
-            detail = f"granted only with a {best.request.credentials} header"
+            kind = (
+                "credential-conditional-reflection"
+                if probe.kind == "origin-reflection"
+                else probe.kind
+            )
+            detail = f"{_granted(best)}, but only with a {best.request.credentials} header"
             found.append(Hit(kind, best, r.allows_credentials(best), detail, cap))
             continue
         widened = [o for o in preflights if r.grants_origin(o)]
         if widened and cap is None:
             best = max(widened, key=r.allows_credentials)
-            detail = f"the preflight grants {probe.origin} but the {simple[0].request.method} response does not"
+            method = simple[0].request.method
+            detail = f"the preflight grants {probe.origin} but the {method} response does not"
             found.append(Hit("preflight-permissive", best, r.allows_credentials(best), detail))
     return found
+
+
+def _granted(observation: Observation) -> str:
+    text = "its origin echoed in Access-Control-Allow-Origin"
+    return text + (" with credentials allowed" if r.allows_credentials(observation) else "")
 
 
 def _wildcard_hits(observations: Sequence[Observation]) -> list[Hit]:
@@ -128,7 +140,9 @@ def _wildcard_hits(observations: Sequence[Observation]) -> list[Hit]:
         if r.allow_origin(observation) != "*":
             continue
         if r.allows_credentials(observation):
-            found.append(Hit("wildcard-with-credentials", observation, True, "'*' with credentials"))
+            found.append(
+                Hit("wildcard-with-credentials", observation, True, "'*' with credentials")
+            )
         elif observation.request.kind == "simple":
             found.append(Hit("wildcard-origin", observation, False, "'*'"))
     return found
@@ -139,7 +153,9 @@ def _malformed_hits(observations: Sequence[Observation]) -> list[Hit]:
     for observation in observations:
         problem = r.malformed_allow_origin(observation)
         if problem is not None:
-            found.append(Hit("invalid-allow-origin", observation, r.allows_credentials(observation), problem))
+            found.append(
+                Hit("invalid-allow-origin", observation, r.allows_credentials(observation), problem)
+            )
     return found
 
 
@@ -153,7 +169,11 @@ def _static_foreign_hits(
     first: dict[str, Observation] = {}
     for observation in observations:
         value = r.allow_origin(observation)
-        if value is None or value in ("*", NULL_ORIGIN) or value == observation.request.probe.origin:
+        if (
+            value is None
+            or value in ("*", NULL_ORIGIN)
+            or value == observation.request.probe.origin
+        ):
             continue
         parsed = parse_serialized_origin(value)
         if parsed is None or any(t.matches(value) for t in trusted):
@@ -163,7 +183,12 @@ def _static_foreign_hits(
         answers.setdefault(value, set()).add(observation.request.probe.origin)
         first.setdefault(value, observation)
     return [
-        Hit("static-foreign-origin", first[value], r.allows_credentials(first[value]), f"always {value}")
+        Hit(
+            "static-foreign-origin",
+            first[value],
+            r.allows_credentials(first[value]),
+            f"always {value}",
+        )
         for value, origins in answers.items()
         if len(origins) > 1
     ]
@@ -192,7 +217,9 @@ def _vary_hits(observations: Sequence[Observation]) -> list[Hit]:
         observation, exposure = min(exposed, key=lambda pair: ranked[pair[1]])
         cap = {"shared": None, "private": Severity.LOW, "heuristic": Severity.INFO}[exposure]
         detail = f"Allow-Origin varies with Origin, no 'Vary: Origin', cacheable ({exposure})"
-        found.append(Hit("missing-vary", observation, r.allows_credentials(observation), detail, cap))
+        found.append(
+            Hit("missing-vary", observation, r.allows_credentials(observation), detail, cap)
+        )
     return found
 
 
@@ -208,7 +235,9 @@ def _private_network_hits(observations: Sequence[Observation]) -> list[Hit]:
         granted = r.grants_read(observation, credentialed=False)
         cap = None if granted else Severity.INFO
         detail = "granted with the origin" if granted else "sent, but the origin is refused"
-        found.append(Hit("private-network-any", observation, r.allows_credentials(observation), detail, cap))
+        found.append(
+            Hit("private-network-any", observation, r.allows_credentials(observation), detail, cap)
+        )
     return found
 
 
@@ -231,7 +260,10 @@ def _any_method_hits(observations: Sequence[Observation]) -> list[Hit]:
                 part for part, on in (("any method", any_method), ("any header", any_header)) if on
             )
             detail = f"the preflight grants {granted} asked for"
-            found.append(Hit("preflight-permissive", observation, credentialed, detail, Severity.LOW if credentialed else Severity.INFO))
+            # Common for the trusted origin (allow_headers=["*"]); worth knowing, not an attack.
+            found.append(
+                Hit("preflight-permissive", observation, credentialed, detail, Severity.INFO)
+            )
     return found
 
 
@@ -250,6 +282,9 @@ def _explains(general: Hit, other: Hit) -> bool:
         return host in origin
     if general.class_id == "prefix-match":
         return origin.startswith(base)
+    if general.class_id == "special-char-bypass":
+        # A parser that stops the host at '_' or '!' also stops at ':', dropping the port.
+        return other.class_id == "any-port" and origin.startswith(base)
     if general.class_id == "suffix-match":
         site = registrable_domain(host)
         parsed = origin_of_url(origin)
@@ -257,7 +292,14 @@ def _explains(general: Hit, other: Hit) -> bool:
     return False
 
 
-_BROAD = ("credential-conditional-reflection", "origin-reflection", "substring-match", "prefix-match", "suffix-match")
+_BROAD = (
+    "credential-conditional-reflection",
+    "origin-reflection",
+    "substring-match",
+    "prefix-match",
+    "suffix-match",
+    "special-char-bypass",
+)
 
 
 def _fold(hits: dict[str, list[Hit]]) -> Classified:

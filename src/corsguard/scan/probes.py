@@ -79,6 +79,8 @@ class Trusted:
 
     @property
     def text(self) -> str:
+        if self.scheme == "null":
+            return NULL_ORIGIN
         host = f"*.{self.host}" if self.wildcard else self.host
         port = "" if self.port is None else f":{self.port}"
         return f"{self.scheme}://{host}{port}"
@@ -161,15 +163,10 @@ def _from_host(scheme: str, host: str, port: int | None, source: str, r: str) ->
                     controllable=_controllable(mutated) and not same_site(mutated, host),
                 )
             )
-    for char in SPECIAL_CHARACTERS + SPECIAL_CHARACTERS_EXTRA:
-        probes.append(
-            Probe(
-                f"{scheme}://{host}{char}.{attacker}",
-                "special-char-bypass",
-                source,
-                preflight=char == "_",
-            )
-        )
+    probes += [
+        Probe(f"{base}{char}.{attacker}", "special-char-bypass", source, base, char == "_")
+        for char in SPECIAL_CHARACTERS + SPECIAL_CHARACTERS_EXTRA
+    ]
     probes.append(Probe(f"{scheme}://{r}.{host}", "any-subdomain", source, preflight=True))
     probes.append(Probe(f"{scheme}://{r}.{r}.{host}", "any-subdomain", source))
     if site is not None and site != host:
@@ -180,9 +177,11 @@ def _from_host(scheme: str, host: str, port: int | None, source: str, r: str) ->
         if site is not None and site != host:
             probes.append(Probe(f"http://{r}.{site}", "insecure-origin", source))
     default = DEFAULT_PORTS.get(scheme)
-    for other in (*OTHER_PORTS, port + 1 if port else None):
-        if other is not None and other != port and other != default:
-            probes.append(Probe(f"{scheme}://{host}:{other}", "any-port", source))
+    probes += [
+        Probe(f"{base}:{other}", "any-port", source)
+        for other in (*OTHER_PORTS, port + 1 if port else None)
+        if other is not None and other not in (port, default)
+    ]
     return probes
 
 
@@ -204,7 +203,10 @@ def derive_probes(
         origin = f"{entry.scheme}://{host}{_port(entry.port)}"
         baselines.append(Probe(origin, BASELINE, entry.text, preflight=True, credentialed=True))
         if not (is_ip_literal(entry.host) or is_loopback_host(entry.host)):
-            probes += _from_host(entry.scheme, entry.host, entry.port, entry.text, r)
+            # For a pattern, both its base domain and a matching host: an unanchored
+            # 'https://[a-z]+\.example\.com' accepts 'https://x.example.com.attacker.net' only.
+            for name in dict.fromkeys((host, entry.host)):
+                probes += _from_host(entry.scheme, name, entry.port, entry.text, r)
     target = origin_of_url(target_url)
     if target is not None and not (is_ip_literal(target.host) or is_loopback_host(target.host)):
         probes += _from_host(target.scheme, target.host, target.port, target.host, r)
@@ -213,7 +215,9 @@ def derive_probes(
         origin = template.format(r=r)
         host = origin.split("://", 1)[1]
         if not any(same_site(host, known) for known in trusted_hosts):
-            probes.append(Probe(origin, "third-party-origin", "", preflight="github.io" in template))
+            probes.append(
+                Probe(origin, "third-party-origin", "", preflight="github.io" in template)
+            )
     if not any(is_loopback_host(host) for host in trusted_hosts):
         for origin in LOCALHOST_ORIGINS:
             preflight = origin == "http://localhost:3000"

@@ -82,11 +82,19 @@ def plan_requests(
             cookie = ("Cookie", f"session={token}")
             bearer = ("Authorization", f"Bearer {token}")
             planned.append(
-                ProbeRequest(url, method, method, probe, "simple", "cookie", (_origin_header(probe), cookie))
+                ProbeRequest(
+                    url, method, method, probe, "simple", "cookie", (_origin_header(probe), cookie)
+                )
             )
             planned.append(
                 ProbeRequest(
-                    url, method, method, probe, "simple", "authorization", (_origin_header(probe), bearer)
+                    url,
+                    method,
+                    method,
+                    probe,
+                    "simple",
+                    "authorization",
+                    (_origin_header(probe), bearer),
                 )
             )
     for method in methods:
@@ -98,7 +106,9 @@ def plan_requests(
                 ("Access-Control-Request-Method", method),
                 ("Access-Control-Request-Headers", PREFLIGHT_HEADER),
             )
-            planned.append(ProbeRequest(url, "OPTIONS", method, probe, "preflight", "none", headers))
+            planned.append(
+                ProbeRequest(url, "OPTIONS", method, probe, "preflight", "none", headers)
+            )
     first = methods[0] if methods else "GET"
     for probe in probes:
         if probe.kind in (BASELINE, "origin-reflection"):

@@ -66,46 +66,91 @@ class _Limits:
         return self.hosts[netloc]
 
 
-def _client(options: ScanOptions) -> Any:
-    try:
-        import httpx
-    except ImportError as error:  # pragma: no cover - depends on the environment
-        raise RuntimeError(
-            "corsguard scan needs httpx; install the command-line extra: pip install 'corsguard[cli]'"
-        ) from error
-    transport = httpx.ASGITransport(app=options.app) if options.app is not None else None
-    size = max(1, options.concurrency)
-    return httpx.AsyncClient(
-        transport=transport,
-        timeout=httpx.Timeout(options.timeout),
-        limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
-        follow_redirects=False,  # a redirect is part of what the browser sees; record it
-        verify=options.verify,
-        headers={"User-Agent": f"corsguard/{__version__} (CORS scan)"},
-    )
+# Bodies are read so the connection can be reused; past this size, dropping it is cheaper.
+MAX_BODY = 256 * 1024
+USER_AGENT = f"corsguard/{__version__} (CORS scan)"
 
 
-async def _send(client: Any, request: ProbeRequest, options: ScanOptions, limits: _Limits) -> Observation:
-    import httpx
+class _Sender:
+    """Sends probe requests straight to an httpx transport.
 
-    error = "not sent"
-    headers = [*request.headers, *options.headers]
-    for attempt in range(options.retries + 1):
-        if attempt:
-            await asyncio.sleep(0.1 * 2**attempt)
-        async with limits.overall, limits.host(request.url):
-            try:
-                built = client.build_request(request.method, request.url, headers=headers)
-                response = await asyncio.wait_for(client.send(built), options.timeout)
-            except (httpx.TransportError, asyncio.TimeoutError, OSError) as failure:
-                error = f"{type(failure).__name__}: {failure}".rstrip(": ")
-                continue
-        raw = tuple(
-            (name.decode("latin-1"), value.decode("latin-1"))
-            for name, value in response.headers.raw
-        )
-        return Observation(request, response.status_code, raw)
-    return Observation(request, None, (), error)
+    The client layer is skipped on purpose: its cookie jar would carry a ``Set-Cookie`` from
+    one probe into the next (turning "without credentials" probes into credentialed ones),
+    and it follows redirects, which are part of what the browser sees.
+    """
+
+    def __init__(self, options: ScanOptions) -> None:
+        try:
+            import httpx
+        except ImportError as error:  # pragma: no cover - depends on the environment
+            raise RuntimeError(
+                "corsguard scan needs httpx; install the command-line extra: "
+                "pip install 'corsguard[cli]'"
+            ) from error
+        self.httpx = httpx
+        self.options = options
+        self.timeouts = httpx.Timeout(options.timeout).as_dict()
+        size = max(1, options.concurrency)
+        self.transport: Any
+        if options.app is not None:
+            # An app that raises answers 500, as a server in front of it would.
+            self.transport = httpx.ASGITransport(app=options.app, raise_app_exceptions=False)
+        else:
+            self.transport = httpx.AsyncHTTPTransport(
+                verify=options.verify,
+                limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+            )
+
+    async def __aenter__(self) -> _Sender:
+        await self.transport.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.transport.__aexit__(None, None, None)
+
+    async def _roundtrip(self, request: Any) -> Any:
+        response = await self.transport.handle_async_request(request)
+        try:
+            size = 0
+            async for chunk in response.aiter_raw():
+                size += len(chunk)
+                if size > MAX_BODY:
+                    break
+        finally:
+            await response.aclose()
+        return response
+
+    async def send(self, request: ProbeRequest, limits: _Limits) -> Observation:
+        httpx = self.httpx
+        options = self.options
+        headers = [
+            ("User-Agent", USER_AGENT),
+            ("Accept", "*/*"),
+            *request.headers,
+            *options.headers,
+        ]
+        error = "not sent"
+        for attempt in range(options.retries + 1):
+            if attempt:
+                await asyncio.sleep(0.1 * 2**attempt)
+            async with limits.overall, limits.host(request.url):
+                try:
+                    built = httpx.Request(
+                        request.method,
+                        request.url,
+                        headers=headers,
+                        extensions={"timeout": self.timeouts},
+                    )
+                    response = await asyncio.wait_for(self._roundtrip(built), options.timeout)
+                except (httpx.TransportError, asyncio.TimeoutError, OSError) as failure:
+                    error = f"{type(failure).__name__}: {failure}".rstrip(": ")
+                    continue
+            raw = tuple(
+                (name.decode("latin-1"), value.decode("latin-1"))
+                for name, value in response.headers.raw
+            )
+            return Observation(request, response.status_code, raw)
+        return Observation(request, None, (), error)
 
 
 def _methods(target: Target) -> tuple[str, ...]:
@@ -130,31 +175,39 @@ async def scan_async(
     done = 0
     limits = _Limits(asyncio.Semaphore(max(1, options.concurrency)), max(1, options.per_host))
 
-    async def one(client: Any, request: ProbeRequest) -> Observation:
+    async def one(sender: _Sender, request: ProbeRequest) -> Observation:
         nonlocal done
-        observation = await _send(client, request, options, limits)
+        observation = await sender.send(request, limits)
         done += 1
         if on_progress is not None:
             on_progress(done, total)
         return observation
 
-    async with _client(options) as client:
+    async with _Sender(options) as sender:
         gathered = await asyncio.gather(
-            *(asyncio.gather(*(one(client, request) for request in requests)) for _, _, requests in plans)
+            *(
+                asyncio.gather(*(one(sender, request) for request in requests))
+                for _, _, requests in plans
+            )
         )
     results = []
-    for (target, probes, _), observations in zip(plans, gathered):
+    for (target, probes, _), observations in zip(plans, gathered, strict=True):
         results.append(_result(target, probes, observations, trusted))
     return results
 
 
 def _result(
-    target: Target, probes: tuple[Probe, ...], observations: Sequence[Observation], trusted: Sequence[Trusted]
+    target: Target,
+    probes: tuple[Probe, ...],
+    observations: Sequence[Observation],
+    trusted: Sequence[Trusted],
 ) -> TargetResult:
     answered = [o for o in observations if o.status is not None]
     if not answered:
         reason = observations[0].error if observations else "nothing to send"
-        return TargetResult(target, probes, tuple(observations), (), f"{target.url}: unreachable: {reason}")
+        return TargetResult(
+            target, probes, tuple(observations), (), f"{target.url}: unreachable: {reason}"
+        )
     classified = classify(observations, trusted, target.url)
     findings = [
         build_finding(target.url, class_id, hits, classified.also_granted.get(class_id, ()))

@@ -41,27 +41,49 @@ _SEVERITY: dict[str, tuple[Severity, Severity]] = {
 }
 
 # One line each: how an attacker uses it. {url} is the target, {origin} the granted probe.
+_READ = "fetch('{url}', {{credentials: 'include'}})"
 _EXPLOITS: dict[str, str] = {
-    "origin-reflection": "from any site: fetch('{url}', {{credentials: 'include'}}) and read the answer",
-    "null-origin": "a sandboxed iframe (Origin: null) on any site runs fetch('{url}', {{credentials: 'include'}})",
-    "credential-conditional-reflection": "from any site a logged-in user visits: fetch('{url}', {{credentials: 'include'}}) is echoed with credentials",
-    "prefix-match": "register {origin} and fetch('{url}', {{credentials: 'include'}}) from it",
-    "suffix-match": "register {origin} and fetch('{url}', {{credentials: 'include'}}) from it",
-    "substring-match": "register {origin} and fetch('{url}', {{credentials: 'include'}}) from it",
-    "unescaped-dot": "register {origin} and fetch('{url}', {{credentials: 'include'}}) from it",
-    "special-char-bypass": "serve a page at {origin} (wildcard DNS on your domain) and fetch('{url}') from it in a browser that accepts the character",
-    "third-party-origin": "publish a page on {origin} and fetch('{url}', {{credentials: 'include'}}) from it",
-    "insecure-origin": "on the victim's network, inject script into {origin} over plain http and fetch('{url}') from it",
-    "any-subdomain": "use an XSS or a dangling DNS record on any subdomain, e.g. {origin}, to fetch('{url}')",
-    "localhost-origin": "any local program serving {origin} (a dev server, a malicious package) fetches '{url}' as the user",
-    "any-port": "a service on {origin} (same host, other port) fetches '{url}' as a trusted origin",
-    "static-foreign-origin": "whoever controls {origin} reads '{url}' from the user's browser",
-    "wildcard-origin": "any site reads '{url}' anonymously, including from inside the user's network",
-    "wildcard-with-credentials": "credentialed calls fail; look for the origin being echoed once a cookie is present",
-    "invalid-allow-origin": "every browser blocks the response: legitimate clients break (often proxy plus app)",
-    "preflight-permissive": "from {origin}: send PUT/DELETE or JSON requests with custom headers to '{url}' that the policy meant to forbid",
-    "missing-vary": "a cache serves one origin's Allow-Origin to another: intermittent failures or grants the policy refuses",
-    "private-network-any": "a public page at {origin} reaches '{url}' on the user's private network",
+    "origin-reflection": f"from any site: {_READ} and read the answer",
+    "null-origin": f"a sandboxed iframe (Origin: null) on any site runs {_READ}",
+    "credential-conditional-reflection": (
+        f"from any site a logged-in user visits: {_READ} is echoed with credentials"
+    ),
+    "prefix-match": f"register {{origin}} and run {_READ} from it",
+    "suffix-match": f"register {{origin}} and run {_READ} from it",
+    "substring-match": f"register {{origin}} and run {_READ} from it",
+    "unescaped-dot": f"register {{origin}} and run {_READ} from it",
+    "special-char-bypass": (
+        f"serve a page at {{origin}} (wildcard DNS on your domain) and run {_READ} from it "
+        "in a browser that accepts the character"
+    ),
+    "third-party-origin": f"publish a page on {{origin}} and run {_READ} from it",
+    "insecure-origin": (
+        f"on the victim's network, inject script into {{origin}} over plain http and run {_READ}"
+    ),
+    "any-subdomain": (
+        f"use an XSS or a dangling DNS record on any subdomain, e.g. {{origin}}, to run {_READ}"
+    ),
+    "localhost-origin": (
+        f"any local program serving {{origin}} (a dev server, a malicious package) runs {_READ}"
+    ),
+    "any-port": f"a service on {{origin}} (same host, other port) runs {_READ}",
+    "static-foreign-origin": f"whoever controls {{origin}} runs {_READ} in the user's browser",
+    "wildcard-origin": "any site reads '{url}' anonymously, also from inside the user's network",
+    "wildcard-with-credentials": (
+        "credentialed calls fail; look for the origin being echoed once a cookie is present"
+    ),
+    "invalid-allow-origin": (
+        "every browser blocks the response: legitimate clients break (often proxy plus app)"
+    ),
+    "preflight-permissive": (
+        "from {origin}: send PUT/DELETE or JSON requests with custom headers to '{url}' "
+        "that the policy meant to forbid"
+    ),
+    "missing-vary": (
+        "a cache serves one origin's Allow-Origin to another: intermittent failures, or grants "
+        "the policy refuses"
+    ),
+    "private-network-any": "a public page at {origin} reaches '{url}' on the user's network",
 }
 
 
@@ -74,9 +96,7 @@ def rate(hit: Hit) -> Severity:
 def _cors_lines(hit: Hit) -> list[list[str]]:
     wanted = ("access-control-", "vary", "cache-control", "age", "expires")
     return [
-        [name, value]
-        for name, value in hit.observation.headers
-        if name.lower().startswith(wanted)
+        [name, value] for name, value in hit.observation.headers if name.lower().startswith(wanted)
     ]
 
 
@@ -94,7 +114,9 @@ def _reason(hit: Hit) -> str:
     )
 
 
-def build_finding(url: str, class_id: str, hits: Sequence[Hit], also_granted: Sequence[str]) -> Finding:
+def build_finding(
+    url: str, class_id: str, hits: Sequence[Hit], also_granted: Sequence[str]
+) -> Finding:
     """One finding per class and target: the worst hit leads, the others are listed."""
     code = BY_CLASS[class_id]
     lead = max(hits, key=rate)
@@ -111,7 +133,11 @@ def build_finding(url: str, class_id: str, hits: Sequence[Hit], also_granted: Se
         "probe_origin": origin,
         "method": request.api_method,
         "credentials": lead.credentialed,
-        "request": {"method": request.method, "kind": request.kind, "headers": [list(h) for h in request.headers]},
+        "request": {
+            "method": request.method,
+            "kind": request.kind,
+            "headers": [list(h) for h in request.headers],
+        },
         "response": {"status": lead.observation.status, "headers": _cors_lines(lead)},
         "why": code.why + _reason(lead),
         "exploit": exploit,

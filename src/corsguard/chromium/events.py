@@ -1,0 +1,105 @@
+"""DevTools events of one probe, and the verdict they add up to.
+
+Chromium reports a CORS failure on the *main* request (``Network.loadingFailed`` with
+``corsErrorStatus``), preflight failures included (their names start with ``Preflight``);
+preflights also appear as requests of their own with ``initiator.type == "preflight"``.
+The console line (``Access to fetch at …``) arrives separately, on the page's console.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from corsguard.chromium.verdict import ChromiumVerdict
+
+# Console lines that explain a block; "Failed to load resource: net::ERR_FAILED" follows every
+# CORS failure and says nothing more.
+_EXPLAINING_PREFIXES = ("Access to fetch at ", "Mixed Content: ")
+
+
+@dataclass
+class ProbeEvents:
+    """Collects the events of one page; mutable, filled by DevTools callbacks."""
+
+    page_url: str
+    sent: list[str] = field(default_factory=list)
+    main_id: str | None = None
+    preflight_ids: set[str] = field(default_factory=set)
+    failures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    finished: set[str] = field(default_factory=set)
+    statuses: dict[str, int] = field(default_factory=dict)
+    console: list[str] = field(default_factory=list)
+
+    def request_will_be_sent(self, event: dict[str, Any]) -> None:
+        request = event.get("request", {})
+        url = str(request.get("url", ""))
+        if url == self.page_url:
+            return
+        request_id = str(event.get("requestId"))
+        if event.get("initiator", {}).get("type") == "preflight":
+            self.preflight_ids.add(request_id)
+        elif self.main_id is None:
+            self.main_id = request_id
+        self.sent.append(f"{request.get('method', '?')} {url}")
+
+    def response_received(self, event: dict[str, Any]) -> None:
+        status = event.get("response", {}).get("status")
+        if isinstance(status, int):
+            self.statuses[str(event.get("requestId"))] = status
+
+    def loading_failed(self, event: dict[str, Any]) -> None:
+        self.failures[str(event.get("requestId"))] = event
+
+    def loading_finished(self, event: dict[str, Any]) -> None:
+        self.finished.add(str(event.get("requestId")))
+
+    def console_message(self, text: str) -> None:
+        if text.startswith(_EXPLAINING_PREFIXES):
+            self.console.append(text)
+
+    # -- settling ---------------------------------------------------------------------------
+
+    def settled(self, script_ok: bool) -> bool:
+        """Every event the verdict needs has arrived (they race with the script's promise)."""
+        if self.main_id is None:
+            return True
+        failure = self.failures.get(self.main_id)
+        if failure is None:
+            return script_ok or self.main_id in self.finished
+        explained = failure.get("corsErrorStatus") or failure.get("blockedReason")
+        return not explained or bool(self.console)
+
+    def verdict(
+        self, outcome: dict[str, Any], *, url: str, version: str, elapsed_ms: float
+    ) -> ChromiumVerdict:
+        """Map the script's outcome and the main request's events to a verdict."""
+        failure = self.failures.get(self.main_id or "", {})
+        cors = failure.get("corsErrorStatus") or {}
+        allowed = bool(outcome.get("ok"))
+        status = outcome.get("status") if allowed else self.statuses.get(self.main_id or "")
+        error_text: str | None = failure.get("errorText") or None
+        blocked_reason: str | None = failure.get("blockedReason") or None
+        if not allowed and not failure:
+            # No network failure: fetch() threw before sending, or the probe's timeout fired.
+            if outcome.get("name") == "TimeoutError":
+                error_text = "timeout"
+            else:
+                error_text = str(outcome.get("error") or "") or None
+                if self.main_id is None:
+                    blocked_reason = "invalid-request"
+        cors_error = cors.get("corsError") or None
+        return ChromiumVerdict(
+            allowed=allowed,
+            cors_error=cors_error,
+            console_message=self.console[0] if self.console and not allowed else None,
+            version=version,
+            status=status if isinstance(status, int) else None,
+            failed_parameter=cors.get("failedParameter") if cors_error else None,
+            blocked_reason=blocked_reason,
+            error_text=error_text if not allowed else None,
+            url=str(outcome.get("url") or url),
+            requests=tuple(self.sent),
+            readable_headers=tuple(outcome.get("headers") or ()),
+            elapsed_ms=elapsed_ms,
+        )

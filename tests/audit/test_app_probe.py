@@ -1,0 +1,90 @@
+"""In-process behaviour: routes × methods through the browser model, and the short scan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from corsguard import CORSPolicy, install
+from corsguard.audit import audit_app_target
+from corsguard.audit.app_probe import REPRESENTATIVE_ORIGIN, concrete_path, probe_app, probe_origins
+from corsguard.audit.introspect import CorsSetup, introspect
+
+
+@pytest.mark.parametrize(
+    ("implementation", "origins", "expected"),
+    [
+        ("starlette", ["*"], [REPRESENTATIVE_ORIGIN]),
+        ("starlette", ["https://a.example.com/"], ["https://a.example.com"]),
+        ("starlette", ["https://*.example.com"], [REPRESENTATIVE_ORIGIN]),
+        ("corsguard", ["https://*.example.com"], ["https://app.example.com"]),
+        (
+            "starlette",
+            ["https://a.example", "https://b.example", "https://c.example", "https://d.example"],
+            ["https://a.example", "https://b.example", "https://c.example"],
+        ),
+    ],
+    ids=["wildcard", "trailing-slash", "literal-pattern", "corsguard-pattern", "at-most-three"],
+)
+def test_probe_origins(implementation: Any, origins: list[str], expected: list[str]) -> None:
+    setup = CorsSetup(implementation, {"allow_origins": origins}, declared=True)
+    assert probe_origins(setup) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/items/{item_id}", "/items/1"),
+        ("/items/{item_id:int}", "/items/1"),
+        ("/files/{p:path}", "/files/x"),
+        ("/", "/"),
+    ],
+)
+def test_concrete_path(path: str, expected: str) -> None:
+    assert concrete_path(path) == expected
+
+
+def test_basic_example_behaviour_proves_the_configuration_findings() -> None:
+    result = audit_app_target("examples.basic:app")
+    blocked = {f.location: f for f in result.findings if f.code == "CG408"}
+    crash = blocked["examples.basic:app GET /reports/broken"]
+    assert "500" in crash.message
+    assert "RuntimeError" in crash.message
+    preflight = blocked["examples.basic:app POST /api/items/"]
+    assert "preflight (OPTIONS) got 401" in preflight.message
+    # The short scan proves the wildcard-with-credentials hole from the attacker's side.
+    assert any(f.code == "CG301" for f in result.findings)
+    assert any("route × method" in note for note in result.notes)
+
+
+def correct_app() -> Any:
+    app = FastAPI()
+
+    @app.get("/items")
+    async def items() -> list[str]:
+        return []
+
+    @app.put("/items/{item_id}")
+    async def put_item(item_id: int) -> dict[str, int]:
+        return {"id": item_id}
+
+    @app.get("/crash")
+    async def crash() -> None:
+        raise RuntimeError("boom")
+
+    policy = CORSPolicy(
+        allow_origins=["https://app.example.com"],
+        allow_credentials=True,
+        allow_methods=["GET", "PUT"],
+        allow_headers=["Content-Type"],
+    )
+    return install(app, policy)
+
+
+def test_correctly_installed_corsguard_has_no_behaviour_findings() -> None:
+    app = correct_app()
+    outcome = probe_app("t:app", app, introspect(app))
+    assert outcome.findings == []
+    assert outcome.notes[0].startswith("in-process: 3 route")
