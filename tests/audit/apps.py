@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware as FastAPICORSMiddleware
@@ -111,3 +111,35 @@ def cors_twice() -> FastAPI:
 
 def no_cors() -> FastAPI:
     return fastapi_app()
+
+
+def corsguard_installed_with_auth() -> FastAPI:
+    from corsguard import CORSPolicy, install
+
+    app = auth_after_cors_without_cors()
+    install(app, CORSPolicy(**GOOD))
+    return app
+
+
+def auth_after_cors_without_cors() -> FastAPI:
+    app = fastapi_app()
+
+    @app.middleware("http")
+    async def authenticate(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        return await call_next(request)
+
+    return app
+
+
+def corsguard_added_as_middleware() -> FastAPI:
+    from corsguard import CORSMiddleware as CorsguardCORSMiddleware
+
+    app = fastapi_app()
+    # The cast: corsguard's CORSMiddleware types its app argument with its own ASGI aliases,
+    # which mypy does not match against Starlette's middleware-factory protocol.
+    app.add_middleware(
+        cast(Any, CorsguardCORSMiddleware), allow_origins=["https://app.example.com"], max_age=9000
+    )
+    return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 
 from corsguard import CORSPolicy, install
 from corsguard.audit import audit_app_target
@@ -80,7 +80,8 @@ def correct_app() -> Any:
         allow_methods=["GET", "PUT"],
         allow_headers=["Content-Type"],
     )
-    return install(app, policy)
+    install(app, policy)
+    return app
 
 
 def test_correctly_installed_corsguard_has_no_behaviour_findings() -> None:
@@ -88,3 +89,20 @@ def test_correctly_installed_corsguard_has_no_behaviour_findings() -> None:
     outcome = probe_app("t:app", app, introspect(app))
     assert outcome.findings == []
     assert outcome.notes[0].startswith("in-process: 3 route")
+
+
+class _Silent(Response):
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        return None  # never sends a response: what a hung or broken handler looks like
+
+
+def test_a_route_that_never_answers_is_noted_not_fatal() -> None:
+    app = FastAPI()
+
+    @app.get("/silent")
+    async def silent() -> Response:
+        return _Silent()
+
+    install(app, CORSPolicy(allow_origins=["https://app.example.com"]))
+    outcome = probe_app("t:app", app, introspect(app))
+    assert any("GET /silent not checked" in note for note in outcome.notes)

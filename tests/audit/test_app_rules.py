@@ -37,6 +37,14 @@ RULES: list[Any] = [
     ),
     pytest.param(lambda: apps.cors_only_on_mount(), ["CG403", "CG406"], id="CG406-mount-only"),
     pytest.param(lambda: apps.cors_twice(), ["CG403", "CG403", "CG407"], id="CG407-cors-twice"),
+    pytest.param(
+        lambda: apps.corsguard_installed_with_auth(), [], id="CG402-CG403-not-with-install"
+    ),
+    pytest.param(
+        lambda: apps.corsguard_added_as_middleware(),
+        ["CG120", "CG403"],
+        id="CG403-corsguard-added-with-add-middleware",
+    ),
 ]
 
 

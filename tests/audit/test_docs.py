@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from corsguard.cli.main import build_parser
+from corsguard.cli.main import build_parser, main
+from corsguard.codes import Code
 from corsguard.codes import audit as codes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,3 +42,19 @@ def test_github_actions_commands_parse_with_the_real_cli() -> None:
         args = parser.parse_args(argv[1:])
         assert args.handler is not None
         assert args.format == "sarif"
+
+
+@pytest.mark.parametrize("code", [*codes.APP_CODES, *codes.NGINX_CODES], ids=lambda c: c.code)
+def test_rule_text_in_docs_matches_the_registry(code: Code) -> None:
+    docs = (ROOT / "docs" / "audit.md").read_text()
+    assert f"- Why: {code.why}" in docs
+    assert f"- Fix: {code.fix}" in docs
+
+
+def test_fix_example_in_docs_is_what_the_command_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["audit", "examples.basic:app", "--fix", "--no-probe"])
+    printed = capsys.readouterr().out
+    assert (
+        f"$ corsguard audit examples.basic:app --fix --no-probe\n{printed}```"
+        in (ROOT / "docs" / "audit.md").read_text()
+    )

@@ -41,7 +41,7 @@ def make_app() -> object:
         await asyncio.sleep(1.5)
         return []
 
-    return install(
+    install(
         app,
         CORSPolicy(
             allow_origins=[FRONTEND],
@@ -50,6 +50,7 @@ def make_app() -> object:
             allow_headers=["Content-Type"],
         ),
     )
+    return app
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +94,7 @@ def test_nginx_adding_allow_origin_too_is_caught_by_check_and_by_audit(
     [duplicate] = [f for f in report["findings"] if f["code"] == "CG501"]
     assert duplicate["location"] == f"{conf}:{line_of(conf, 'location /api/')}"
     assert duplicate["message"].startswith("location /api/:")
-    assert "proxy_hide_header Access-Control-Allow-Origin;" in duplicate["message"]
+    assert "proxy_hide_header Access-Control-Allow-Origin;" in duplicate["fix"]
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from corsguard.audit.nginx import load
-from corsguard.audit.nginx_rules import audit_nginx, unescaped_dots
+from corsguard.audit.nginx_origins import unescaped_dots
+from corsguard.audit.nginx_rules import audit_nginx
 from corsguard.codes import Severity
 
 

@@ -41,7 +41,11 @@ def test_zoo_covers_every_scan_class() -> None:
         # credentialed read by any site
         ("origin-reflection", "origin-reflection", Severity.CRITICAL),
         ("null-origin", "null-origin", Severity.CRITICAL),
-        ("credential-conditional-reflection", "credential-conditional-reflection", Severity.CRITICAL),
+        (
+            "credential-conditional-reflection",
+            "credential-conditional-reflection",
+            Severity.CRITICAL,
+        ),
         # credentialed read by a registrable attacker domain
         ("prefix-match", "prefix-match", Severity.HIGH),
         ("unescaped-dot", "unescaped-dot", Severity.HIGH),
@@ -73,7 +77,9 @@ def test_findings_carry_why_exploit_and_fix(zoo_results: dict[str, TargetResult]
     for result in zoo_results.values():
         for finding in result.findings:
             evidence = finding.evidence
-            assert evidence["why"] and evidence["exploit"] and finding.fix
+            assert evidence["why"]
+            assert evidence["exploit"]
+            assert finding.fix
             assert finding.message.startswith(result.target.url + ": ")
             assert BY_CLASS[evidence["class"]].code == finding.code
 

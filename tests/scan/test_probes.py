@@ -85,7 +85,8 @@ def test_third_party_probes_skip_the_trusted_site() -> None:
     origins = {p.origin for p in probes_for("https://me.github.io")}
     assert "https://cgtok.github.io" in origins  # github.io is a public suffix: a stranger
     origins = {p.origin for p in probes_for("https://codepen.io")}
-    assert "https://cgtok.net" in origins and "https://codepen.io" not in {
+    assert "https://cgtok.net" in origins
+    assert "https://codepen.io" not in {
         p.origin for p in probes_for("https://codepen.io") if p.kind != BASELINE
     }
 

@@ -28,7 +28,8 @@ def test_a_server_that_never_answers_times_out_instead_of_hanging() -> None:
         ScanOptions(app=never_answers, timeout=0.2, retries=1, concurrency=100, per_host=100),
     )
     assert time.monotonic() - started < 10
-    assert result.error is not None and "unreachable" in result.error
+    assert result.error is not None
+    assert "unreachable" in result.error
     assert all(o.status is None and o.error for o in result.observations)
     assert result.findings == ()
 
@@ -59,7 +60,9 @@ def test_every_probe_goes_out_as_simple_request_and_the_deciding_ones_as_preflig
         [parse_trusted(zoo.TRUSTED)],
         ScanOptions(app=zoo.app, token="cgplan"),
     )
-    kinds = {(o.request.kind, o.request.api_method, o.request.credentials) for o in result.observations}
+    kinds = {
+        (o.request.kind, o.request.api_method, o.request.credentials) for o in result.observations
+    }
     assert ("simple", "GET", "none") in kinds
     assert ("simple", "GET", "cookie") in kinds
     assert ("simple", "GET", "authorization") in kinds

@@ -197,7 +197,9 @@ def _correct_apps() -> dict[str, Any]:
     try:  # DEVTEMP
         apps["corsguard"] = CORSMiddleware(
             _data,
-            CORSPolicy(allow_origins=[TRUSTED], allow_credentials=True, allow_methods=["GET", "POST"]),
+            CORSPolicy(
+                allow_origins=[TRUSTED], allow_credentials=True, allow_methods=["GET", "POST"]
+            ),
         )
         apps["corsguard-subdomains"] = CORSMiddleware(
             _data,

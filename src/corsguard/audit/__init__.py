@@ -42,7 +42,10 @@ class AuditResult:
 
 
 def audit_target(target: str, *, probe: bool = True) -> AuditResult:
-    """Audit ``module:attr`` or an nginx config path; raises ``AuditError`` if it cannot start."""
+    """Audit ``module:attr`` or an nginx config path.
+
+    Raises one of ``AUDIT_ERRORS`` when the audit cannot start (the message has the fix).
+    """
     if is_app_target(target) and not Path(target).exists():
         return audit_app_target(target, probe=probe)
     return audit_nginx_target(target)
@@ -98,11 +101,12 @@ def _ordered(findings: list[Finding]) -> tuple[Finding, ...]:
     return tuple(finding for _, finding in indexed)
 
 
-AuditError = (AppLoadError, NginxConfigError, NginxUnavailable)
+# What stops an audit before it starts: a usage error for the command line (exit 2).
+AUDIT_ERRORS = (AppLoadError, NginxConfigError, NginxUnavailable)
 
 __all__ = [
+    "AUDIT_ERRORS",
     "AppLoadError",
-    "AuditError",
     "AuditResult",
     "NginxConfigError",
     "NginxUnavailable",

@@ -20,6 +20,7 @@ from corsguard.audit.introspect import STARLETTE_OPTIONS, AppNode, CorsSetup
 from corsguard.codes import policy as codes
 
 EXAMPLE_ORIGIN = "https://app.example.com"
+_FRAMEWORKS = frozenset({"FastAPI", "Starlette"})
 _INDEXED = re.compile(r"^(\w+)\[(\d+)\]$")
 _DEFAULTS: dict[str, Any] = {
     "allow_origins": (),
@@ -53,16 +54,21 @@ def fix_for(root: AppNode) -> FixSnippet:
         ),
         None,
     )
-    return snippet(setup)
+    framework = root.kind != "Router" and not any(layer.wrapper for layer in root.layers)
+    return snippet(setup, framework=framework and root.kind in _FRAMEWORKS)
 
 
-def snippet(setup: CorsSetup | None) -> FixSnippet:
+def snippet(setup: CorsSetup | None, *, framework: bool = True) -> FixSnippet:
+    """The snippet for ``setup``; ``framework`` is False when the target is not itself a
+    FastAPI/Starlette app (``install`` then returns the wrapper that must be served)."""
     if setup is None:
         options: dict[str, Any] = {"allow_origins": [EXAMPLE_ORIGIN]}
         changes = [f"allow_origins: no CORS configured; list your frontends, e.g. {EXAMPLE_ORIGIN}"]
     else:
         options, changes = repair(setup.options)
-    return FixSnippet(render(options, changes), options, tuple(changes))
+    declared = setup is None or setup.declared
+    code = render(options, changes, declared=declared, framework=framework)
+    return FixSnippet(code, options, tuple(changes))
 
 
 def repair(original: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -105,8 +111,8 @@ def _apply(options: dict[str, Any], code: str, option: str, value: str) -> str:
     if code == codes.WILDCARD_WITH_CREDENTIALS.code:
         options["allow_origins"] = [EXAMPLE_ORIGIN]
         return (
-            f"allow_origins: '*' with credentials let every website read your users' data; "
-            f"list your frontends' origins instead of {EXAMPLE_ORIGIN}"
+            "allow_origins: '*' with credentials let every website read your users' data; "
+            f"replace {EXAMPLE_ORIGIN} below with the origins of your frontends"
         )
     items = options.get(name)
     if isinstance(items, list) and index is not None and index < len(items):
@@ -139,7 +145,9 @@ def _repair_origin(code: str, value: str) -> str | None:
     return None
 
 
-def render(options: Mapping[str, Any], changes: list[str]) -> str:
+def render(
+    options: Mapping[str, Any], changes: list[str], *, declared: bool = True, framework: bool = True
+) -> str:
     """The snippet: imports, the policy, and the one line that installs it outermost."""
     lines = ["from corsguard import CORSPolicy, install", ""]
     if changes:
@@ -156,14 +164,22 @@ def render(options: Mapping[str, Any], changes: list[str]) -> str:
     for name in STARLETTE_OPTIONS:
         if name in options:
             lines.append(f"    {name}={_literal(options[name])},")
+    old = "app.add_middleware(CORSMiddleware, ...) call" if declared else "CORSMiddleware(app, ...)"
     lines += [
         ")",
         "",
-        "# Delete the app.add_middleware(CORSMiddleware, ...) call, and install corsguard after",
-        "# every other middleware: it then runs first, answers preflights before",
-        "# authentication, and keeps CORS headers on unhandled-exception 500s.",
-        "app = install(app, policy)",
+        f"# Delete the {old}, and install corsguard after every",
+        "# other middleware: it then runs first, answers preflights before authentication, and",
+        "# keeps CORS headers on unhandled-exception 500s.",
     ]
+    if framework:
+        # install() wraps the app's own stack; the app object stays the one to serve.
+        lines.append("install(app, policy)")
+    else:
+        lines += [
+            "# Serve the returned middleware: it wraps the app.",
+            "app = install(app, policy)",
+        ]
     return "\n".join(lines) + "\n"
 
 

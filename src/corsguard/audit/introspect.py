@@ -103,7 +103,7 @@ def introspect(app: Any, *, label: str = "app", prefix: str = "") -> AppNode:
 
     if _is_starlette(current):
         router = current.router
-        layers = [*wrappers, *_declared_layers(current)]
+        layers = [*wrappers, *_installed_layers(current), *_declared_layers(current)]
         kind = type(current).__name__
         handlers = tuple(_handler_name(key) for key in getattr(current, "exception_handlers", {}))
     elif _is_router(current):
@@ -125,6 +125,18 @@ def introspect(app: Any, *, label: str = "app", prefix: str = "") -> AppNode:
         redirect_slashes=bool(getattr(router, "redirect_slashes", False)),
         exception_handlers=handlers,
     )
+
+
+def _installed_layers(app: Any) -> list[Layer]:
+    """corsguard's ``install`` wraps the built stack, outside ServerErrorMiddleware."""
+    try:
+        from corsguard.middleware import installed
+    except ImportError:  # pragma: no cover - the middleware ships with corsguard
+        return []
+    middleware = installed(app)
+    if middleware is None:
+        return []
+    return [_instance_layer(middleware)]
 
 
 def _declared_layers(app: Any) -> list[Layer]:

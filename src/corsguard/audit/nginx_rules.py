@@ -9,12 +9,18 @@ directives with the same all-or-nothing inheritance.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from corsguard.audit.nginx import Directive, NginxConfig
-from corsguard.codes import Code
+from corsguard.audit.nginx_origins import (
+    VARIABLE,
+    Variables,
+    finding,
+    origin_variables,
+    quoted,
+    regex_findings,
+)
 from corsguard.codes import audit as codes
 from corsguard.findings import Finding
 
@@ -28,8 +34,6 @@ PASSES = {
 }
 ACAO = "access-control-allow-origin"
 ACAC = "access-control-allow-credentials"
-ORIGIN_VARIABLE = "$http_origin"
-_VARIABLE = re.compile(r"\$\{?([A-Za-z0-9_]+)\}?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +62,6 @@ class Level:
     parent: Level | None = field(default=None, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Variables:
-    """Variables derived from $http_origin: validated by a map/if, or reflecting it unchecked."""
-
-    validated: frozenset[str]
-    reflecting: frozenset[str]
-
-
 def audit_nginx(config: NginxConfig) -> list[Finding]:
     """Every CG5xx finding in ``config``, in file order."""
     findings = [
@@ -79,8 +75,8 @@ def audit_nginx(config: NginxConfig) -> list[Finding]:
         for error in config.errors
     ]
     for root in config.roots:
-        variables = _variables(root)
-        findings += _regex_findings(root)
+        variables = origin_variables(root)
+        findings += regex_findings(root)
         for level in _levels(root, variables):
             findings += _level_findings(level, variables)
     return sorted(findings, key=_order)
@@ -150,64 +146,18 @@ def _label(directive: Directive, parent: Level) -> str:
 
 
 def _tests_origin(block: Directive, variables: Variables) -> bool:
-    names = {name for arg in block.args for name in _VARIABLE.findall(arg)}
+    names = {name for arg in block.args for name in VARIABLE.findall(arg)}
     return "http_origin" in names or bool(names & variables.validated)
 
 
-# -- variables derived from the Origin header -----------------------------------------------------
-
-
-def _variables(root: Directive) -> Variables:
-    validated: set[str] = set()
-    reflecting: set[str] = set()
-    for directive, inside_origin_if in _all(root, False):
-        if directive.name == "map" and len(directive.args) == 2 and directive.block is not None:
-            source, target = directive.args[0], directive.args[1].lstrip("$")
-            if ORIGIN_VARIABLE not in source:
-                continue
-            default = next((e.args[0] for e in directive.block if e.name == "default"), "")
-            (reflecting if ORIGIN_VARIABLE in default else validated).add(target)
-        elif directive.name == "set" and len(directive.args) == 2:
-            target = directive.args[0].lstrip("$")
-            if inside_origin_if:
-                validated.add(target)
-            elif ORIGIN_VARIABLE in directive.args[1]:
-                reflecting.add(target)
-    return Variables(frozenset(validated), frozenset(reflecting - validated))
-
-
-def _all(block: Directive, inside_origin_if: bool) -> Iterator[tuple[Directive, bool]]:
-    for child in block.block or ():
-        yield child, inside_origin_if
-        if child.block is not None and child.name != "map":
-            tests = child.name == "if" and any(ORIGIN_VARIABLE in a for a in child.args)
-            yield from _all(child, inside_origin_if or tests)
-
-
 def _reflects(header: Header, level: Level, variables: Variables) -> bool:
-    names = set(_VARIABLE.findall(header.value))
+    names = set(VARIABLE.findall(header.value))
     if names & variables.reflecting:
         return True
     return "http_origin" in names and not level.guarded
 
 
 # -- the rules ------------------------------------------------------------------------------------
-
-
-def _finding(code: Code, directive: Directive, message: str, **evidence: object) -> Finding:
-    return Finding(
-        code=code.code,
-        severity=code.severity,
-        message=message,
-        fix=code.fix,
-        location=directive.location,
-        evidence={"directive": _render(directive), **evidence},
-    )
-
-
-def _render(directive: Directive) -> str:
-    args = " ".join(a if a and " " not in a else repr(a) for a in directive.args)
-    return f"{directive.name} {args}".strip() + (" { ... }" if directive.block is not None else ";")
 
 
 def _level_findings(level: Level, variables: Variables) -> list[Finding]:
@@ -220,21 +170,23 @@ def _level_findings(level: Level, variables: Variables) -> list[Finding]:
             continue
         original = header.directive.args[0]
         if not header.always:
+            fixed = " ".join(quoted(a) for a in (*header.directive.args[:2], "always"))
             found.append(
-                _finding(
+                finding(
                     codes.NOT_ALWAYS,
                     header.directive,
                     f"{where}: add_header {original} has no 'always', so 4xx and 5xx "
                     "responses leave it out and errors look like CORS failures",
+                    fix=f"Append 'always': add_header {fixed};",
                 )
             )
         if header.name != ACAO:
             continue
         if _reflects(header, level, variables):
             code = codes.ORIGIN_REFLECTED_CREDENTIALS if credentials else codes.ORIGIN_REFLECTED
-            tail = " together with Access-Control-Allow-Credentials: true" if credentials else ""
+            tail = ", together with Access-Control-Allow-Credentials: true," if credentials else ""
             found.append(
-                _finding(
+                finding(
                     code,
                     header.directive,
                     f"{where}: Access-Control-Allow-Origin echoes the request's Origin "
@@ -244,7 +196,7 @@ def _level_findings(level: Level, variables: Variables) -> list[Finding]:
             )
         elif header.value == "*" and credentials:
             found.append(
-                _finding(
+                finding(
                     codes.WILDCARD_CREDENTIALS,
                     header.directive,
                     f"{where}: 'Access-Control-Allow-Origin: *' with "
@@ -255,7 +207,7 @@ def _level_findings(level: Level, variables: Variables) -> list[Finding]:
             h.name == "vary" and "origin" in h.value.lower() for h in level.headers
         ):
             found.append(
-                _finding(
+                finding(
                     codes.VARY_MISSING,
                     header.directive,
                     f"{where}: Access-Control-Allow-Origin is computed from the request "
@@ -279,7 +231,7 @@ def _dropped(level: Level) -> list[Finding]:
     names = ", ".join(h.directive.args[0] for h in lost)
     first_own = level.own[0].directive
     return [
-        _finding(
+        finding(
             codes.INHERITANCE_DROP,
             level.directive,
             f"{level.label}: 'add_header {first_own.args[0]}' (line {first_own.line}) stops "
@@ -307,14 +259,18 @@ def _duplicates(level: Level) -> list[Finding]:
             message = (
                 f"{level.label}: adds {headers} ({lines}) to responses from {name} "
                 f"{upstream}; when the application sets them too, the browser sees two values "
-                f"and blocks the response. Add '{hides}' here, or remove the add_header lines "
-                "and let the application answer CORS"
+                "and blocks the response"
+            )
+            fix = (
+                f"Let one layer own CORS: add '{hides}' in this location to keep nginx's "
+                "headers, or remove the add_header lines and let the application answer CORS."
             )
             found.append(
-                _finding(
+                finding(
                     codes.PROXY_DUPLICATES,
                     level.directive,
                     message,
+                    fix=fix,
                     upstream=upstream,
                     headers=[h.directive.args[0] for h in added],
                     added_at=[h.directive.location for h in added],
@@ -341,7 +297,7 @@ def _options_shortcut(level: Level, variables: Variables) -> list[Finding]:
     if not grants:
         return []
     return [
-        _finding(
+        finding(
             codes.OPTIONS_SHORTCUT,
             directive,
             f"{level.label}: answers every preflight with 'return {returns[0].args[0]}' and "
@@ -349,61 +305,3 @@ def _options_shortcut(level: Level, variables: Variables) -> list[Finding]:
             "the application's policy says",
         )
     ]
-
-
-# -- origin regexes -------------------------------------------------------------------------------
-
-
-def _regex_findings(root: Directive) -> list[Finding]:
-    found: list[Finding] = []
-    for directive, _ in _all(root, False):
-        if directive.name == "map" and directive.args[:1] and ORIGIN_VARIABLE in directive.args[0]:
-            for entry in directive.block or ():
-                if entry.name.startswith("~"):
-                    found += _check_regex(entry, entry.name.lstrip("~*"))
-        elif directive.name == "if" and len(directive.args) == 3:
-            subject, operator, pattern = directive.args
-            if ORIGIN_VARIABLE in subject and operator in ("~", "~*"):
-                found += _check_regex(directive, pattern)
-    return found
-
-
-def _check_regex(directive: Directive, pattern: str) -> list[Finding]:
-    problems = []
-    if not pattern.startswith("^"):
-        problems.append("is not anchored with '^'")
-    if not pattern.endswith("$"):
-        problems.append("is not anchored with '$'")
-    dots = unescaped_dots(pattern)
-    if dots:
-        problems.append(f"has {len(dots)} unescaped '.' matching any character")
-    if not problems:
-        return []
-    return [
-        _finding(
-            codes.LOOSE_ORIGIN_REGEX,
-            directive,
-            f"origin regex {pattern!r} " + " and ".join(problems) + ", so look-alike origins "
-            "an attacker can register match it",
-            pattern=pattern,
-        )
-    ]
-
-
-def unescaped_dots(pattern: str) -> list[int]:
-    """Positions of '.' that match any character: not escaped, not in a class, not '.*'/'.+'."""
-    positions: list[int] = []
-    i, in_class = 0, False
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "." and pattern[i + 1 : i + 2] not in ("*", "+", "?", "{"):
-            positions.append(i)
-        i += 1
-    return positions

@@ -216,7 +216,7 @@ class AsgiSender(Sender):
         try:
             await self._app(scope, receive, send)
         except Exception as exc:  # the app crashed: record it, answer like a server would
-            self.app_errors.append(_app_error(outgoing.url, exc))
+            self.app_errors.append(app_error(outgoing.url, exc))
             if status is None:
                 # uvicorn's answer to an unhandled exception: a bare 500, no CORS headers.
                 text = b"Internal Server Error"
@@ -262,7 +262,7 @@ def asgi_scope(method: str, url: str, headers: list[tuple[str, str]]) -> Scope:
     }
 
 
-def _app_error(url: str, exc: BaseException) -> AppError:
+def app_error(url: str, exc: BaseException) -> AppError:
     frames = traceback.extract_tb(exc.__traceback__)
     # Point at the app's own code, not at the library frame that raised.
     own = [f for f in frames if not f.filename.startswith("<") and not _is_library(f.filename)]

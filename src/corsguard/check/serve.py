@@ -8,12 +8,25 @@ import threading
 import time
 from collections.abc import Iterator
 
-from corsguard.check.exchange import ASGIApp
+from corsguard.check.exchange import AppError, ASGIApp, Receive, Scope, Send, app_error
 
 
 @contextlib.contextmanager
-def serve_on_loopback(app: ASGIApp, *, startup_timeout: float = 10.0) -> Iterator[str]:
-    """Run ``app`` under uvicorn on 127.0.0.1 and yield its base URL."""
+def serve_on_loopback(
+    app: ASGIApp, *, startup_timeout: float = 10.0
+) -> Iterator[tuple[str, list[AppError]]]:
+    """Run ``app`` under uvicorn on 127.0.0.1; yield its base URL and the exceptions it raises."""
+    errors: list[AppError] = []
+
+    async def recording(scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await app(scope, receive, send)
+        except Exception as exc:
+            if scope.get("type") == "http":
+                url = f"http://127.0.0.1:{port}{scope.get('path', '')}"
+                errors.append(app_error(url, exc))
+            raise
+
     try:
         import uvicorn
     except ImportError as exc:
@@ -23,7 +36,10 @@ def serve_on_loopback(app: ASGIApp, *, startup_timeout: float = 10.0) -> Iterato
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="off")
+    # The exceptions go into the diagnosis; uvicorn's own traceback log would only add noise.
+    config = uvicorn.Config(
+        recording, host="127.0.0.1", port=port, log_level="critical", lifespan="off"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -34,7 +50,7 @@ def serve_on_loopback(app: ASGIApp, *, startup_timeout: float = 10.0) -> Iterato
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.01)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", errors
     finally:
         server.should_exit = True
         thread.join(timeout=10)

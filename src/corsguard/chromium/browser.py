@@ -129,7 +129,7 @@ class Chromium:
     def _probe(
         self, context: BrowserContext, request: FetchRequest, timeout: float, started: float
     ) -> ChromiumVerdict:
-        url = page.page_url(request.origin)
+        url = page.page_url(request.origin, request.url)
         events = ProbeEvents(url)
         tab = context.new_page()
         cdp = context.new_cdp_session(tab)

@@ -1,7 +1,7 @@
 """The probe page: a document that has the user's frontend origin, served by DevTools itself.
 
-The page's URL is ``<origin>/.corsguard-probe-<n>``; ``Fetch.enable`` intercepts exactly that
-URL and ``Fetch.fulfillRequest`` answers it, so the document really has that origin
+The page's URL is ``<origin>/``; ``Fetch.enable`` intercepts exactly that URL and
+``Fetch.fulfillRequest`` answers it, so the document really has that origin
 (``location.origin``, ``Origin`` header, secure-context state) while every other request,
 preflights included, goes to the network untouched. Playwright's ``page.route()`` is never
 used: with any route registered it answers intercepted preflights itself with a permissive
@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import itertools
 from typing import Any
+from urllib.parse import urlsplit
 
 from corsguard.protocol.origin import NULL_ORIGIN
 
@@ -25,10 +26,13 @@ HTML = b'<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><ti
 _counter = itertools.count(1)
 
 
-def page_url(origin: str) -> str:
+def page_url(origin: str, target: str) -> str:
+    """``<origin>/``, the URL frontends usually live at and the one console messages name;
+    a path no real app uses when the target itself is that URL (it must not be intercepted)."""
     base = SANDBOX_ORIGIN if origin == NULL_ORIGIN else origin
-    # A path no real app uses, so a same-origin target URL is never intercepted.
-    return f"{base}/.corsguard-probe-{next(_counter)}"
+    if urlsplit(target)._replace(fragment="").geturl() in (base, f"{base}/"):
+        return f"{base}/.corsguard-probe-{next(_counter)}"
+    return f"{base}/"
 
 
 def fulfill_params(request_id: str, origin: str) -> dict[str, Any]:

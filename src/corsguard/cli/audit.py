@@ -53,7 +53,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from corsguard.audit import AuditError, audit_target
+    from corsguard.audit import AUDIT_ERRORS, audit_target
 
     try:
         threshold = Severity.parse(args.fail_on)
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         return exitcodes.USAGE
     try:
         result = audit_target(args.target, probe=not args.no_probe)
-    except AuditError as error:
+    except AUDIT_ERRORS as error:
         print(f"corsguard audit: {error}", file=sys.stderr)
         return exitcodes.USAGE
 

@@ -119,7 +119,7 @@ def _report(args: argparse.Namespace, result: Any, browser: Any, agrees: Any, re
 def _network_error(args: argparse.Namespace, exc: Exception) -> None:
     """The browser sees a network error (no CORS message): say so, in JSON too."""
     if args.format == "json":
-        document = {
+        document: dict[str, Any] = {
             "allowed": False,
             "cors_error": None,
             "console_message": None,
@@ -142,16 +142,19 @@ def _run_served(args: argparse.Namespace, request: FetchRequest, app: Any) -> in
     from dataclasses import replace
 
     from corsguard.check import CheckNetworkError, run_check
+    from corsguard.check.diagnosis import diagnose
     from corsguard.check.render import agrees, render_text
     from corsguard.check.serve import serve_on_loopback
 
     try:
-        with serve_on_loopback(app) as base:
+        with serve_on_loopback(app) as (base, app_errors):
             parts, served = urlsplit(request.url), urlsplit(base)
             url = urlunsplit((served.scheme, served.netloc, parts.path, parts.query, ""))
             request = replace(request, url=url)
             result = run_check(request, timeout=args.timeout, cookie=args.cookie)
             browser = _real_browser(request, args.timeout)
+            findings = (*diagnose(request, result.verdict, app_errors), *result.verdict.findings)
+            result = replace(result, findings=findings, app_errors=tuple(app_errors))
     except (UsageError, RuntimeError) as exc:
         print(f"corsguard check: {exc}", file=sys.stderr)
         return exitcodes.USAGE

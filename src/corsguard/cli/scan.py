@@ -117,6 +117,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--insecure", "-k", action="store_true", help="do not verify TLS certificates"
     )
+    parser.add_argument("--proxy", metavar="URL", help="send every request through this HTTP proxy")
     parser.add_argument("--token", help="attacker label used in probe origins (default random)")
     parser.set_defaults(handler=run)
 
@@ -162,10 +163,10 @@ async def _fetch_text(url: str, app: Any, timeout: float, verify: bool) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from corsguard.scan.probes import parse_trusted
-    from corsguard.scan.runner import ScanOptions, Target
+    from corsguard.scan.runner import ScanOptions
     from corsguard.scan.targets import (
         TargetError,
-        collect_urls,
+        collect_targets,
         expand_spec,
         parse_spec,
         spec_base_urls,
@@ -174,7 +175,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         trusted = [parse_trusted(value) for value in args.origin]
         extra = _headers(args.header)
-        urls = collect_urls(args.urls, args.input, sys.stdin)
+        methods = tuple(m.upper() for m in args.method) or ("GET",)
+        targets = collect_targets(args.urls, args.input, sys.stdin, methods)
     except (ValueError, TargetError) as error:
         return _usage(str(error))
     app = None
@@ -185,8 +187,6 @@ def run(args: argparse.Namespace) -> int:
             app = load_app(args.app)
         except AppLoadError as error:
             return _usage(str(error))
-    methods = tuple(m.upper() for m in args.method) or ("GET",)
-    targets = [Target(url, methods) for url in urls]
     if args.openapi:
         spec_url = args.openapi if "://" in args.openapi else None
         try:
@@ -202,7 +202,7 @@ def run(args: argparse.Namespace) -> int:
         except Exception as error:  # httpx errors: the document's server is unreachable
             print(f"corsguard scan: {args.openapi}: cannot fetch: {error}", file=sys.stderr)
             return exitcodes.NETWORK
-        bases = urls or spec_base_urls(spec, spec_url)
+        bases = [t.url for t in targets] or spec_base_urls(spec, spec_url)
         if not bases:
             return _usage(
                 f"{args.openapi}: the document names no absolute server URL; pass the API's "
@@ -212,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
         targets = expand_spec(spec, bases)
     if not targets:
         return _usage("no URL to scan; pass URLs, '-' to read them from standard input, or @FILE.")
-    if not trusted:
+    if not trusted and any(t.trusted is None for t in targets):
         print(
             "corsguard scan: note: no --origin given; probes derive from each scanned host only. "
             "Pass the origin the API trusts (--origin https://app.example.com) for full coverage.",
@@ -227,6 +227,7 @@ def run(args: argparse.Namespace) -> int:
         app=app,
         headers=extra,
         token=args.token,
+        proxy=args.proxy,
     )
     return _scan(args, targets, trusted, options)
 

@@ -21,7 +21,7 @@ NO_CORS = Code(
     "surprise for one a separate frontend calls.",
     "If pages on other origins call this API, install corsguard: "
     "'from corsguard import install, CORSPolicy' then "
-    "'app = install(app, CORSPolicy(allow_origins=[\"https://app.example.com\"]))'.",
+    "'install(app, CORSPolicy(allow_origins=[\"https://app.example.com\"]))'.",
 )
 CORS_NOT_OUTERMOST = Code(
     "CG402",

@@ -1,14 +1,11 @@
-"""ASGI CORS middleware (being written; this module will be replaced)."""
+"""The ASGI CORS middleware and its installer.
+
+from corsguard.middleware import CORSMiddleware, install
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from corsguard.middleware.asgi import CORSMiddleware
+from corsguard.middleware.install import install, installed
 
-
-class CORSMiddleware:
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise NotImplementedError("corsguard.middleware is not written yet")
-
-
-def install(*args: Any, **kwargs: Any) -> Any:
-    raise NotImplementedError("corsguard.middleware is not written yet")
+__all__ = ["CORSMiddleware", "install", "installed"]

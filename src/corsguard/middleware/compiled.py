@@ -33,45 +33,40 @@ ALWAYS_ALLOWED_REQUEST_HEADERS = frozenset(
     {"accept", "accept-language", "content-language", "content-type"}
 )
 
-NOT_ALLOWED: RawHeaders = ()
-
 
 class CompiledPolicy:
     """One policy's answers, precomputed. Never changed after construction (except memos)."""
 
     __slots__ = (
-        "actual_static",
         "allow_null",
         "allow_origin",
         "allowed_tail",
         "allows_all_headers",
         "allows_all_methods",
         "allows_all_origins",
-        "credentials",
         "debug",
         "header_names",
-        "header_memo",
         "match_origin",
         "memo",
         "method_names",
+        "no_origin",
         "policy",
-        "preflight_origin",
+        "preflight_memo",
         "preflight_tail",
         "preflight_tail_private_network",
         "private_network",
-        "vary",
+        "refused",
     )
 
     def __init__(self, policy: CORSPolicy) -> None:
         self.policy = policy
         self.debug = policy.debug
         self.allows_all_origins = policy.allows_all_origins
-        self.credentials = policy.allow_credentials
         self.match_origin = policy.match_origin
         self.allow_origin = policy.allow_origin
         self.allow_null = policy.dangerously_allow_null_origin
         self.memo: dict[bytes, RawHeaders] = {}
-        self.header_memo: dict[bytes, Refusal | None] = {}
+        self.preflight_memo: dict[tuple[bytes, bytes, bool], RawHeaders | Refusal] = {}
 
         # Actual responses (Fetch "CORS check"): an allowed origin gets ACAO, then ACAC when
         # credentials are allowed and ACEH when headers are exposed. A "*" policy answers the
@@ -83,13 +78,16 @@ class CompiledPolicy:
             tail.append((h.ALLOW_CREDENTIALS, b"true"))
         if policy.expose_headers:
             tail.append((h.EXPOSE_HEADERS, ", ".join(policy.expose_headers).encode("latin-1")))
-        self.allowed_tail: RawHeaders = tuple(tail)
         if policy.allows_all_origins:
-            self.actual_static: RawHeaders = ((h.ALLOW_ORIGIN, b"*"), *tail)
-            self.vary: bytes | None = None
+            # Answers here end with the Vary entry (if any), which add_headers merges.
+            self.no_origin: RawHeaders = ((h.ALLOW_ORIGIN, b"*"), *tail)
+            self.allowed_tail: RawHeaders = tuple(tail)
+            self.refused: RawHeaders = self.no_origin
         else:
-            self.actual_static = NOT_ALLOWED
-            self.vary = b"Origin"
+            vary = (h.VARY, b"Origin")
+            self.no_origin = (vary,)
+            self.allowed_tail = (*tail, vary)
+            self.refused = (vary,)
 
         # Preflights (Fetch "CORS-preflight fetch"): the requested method and headers are
         # echoed, so the answer varies on them too. Safelisted methods always pass: a
@@ -101,16 +99,15 @@ class CompiledPolicy:
         self.allows_all_headers = policy.allows_all_headers
         self.header_names = frozenset(policy.headers) | ALWAYS_ALLOWED_REQUEST_HEADERS
         self.private_network = policy.allow_private_network
-        self.preflight_origin: bytes | None = b"*" if policy.allows_all_origins else None
-        vary = [] if policy.allows_all_origins else ["Origin"]
-        vary += ["Access-Control-Request-Method", "Access-Control-Request-Headers"]
+        varied_on = [] if policy.allows_all_origins else ["Origin"]
+        varied_on += ["Access-Control-Request-Method", "Access-Control-Request-Headers"]
         if policy.allow_private_network:
-            vary.append("Access-Control-Request-Private-Network")
+            varied_on.append("Access-Control-Request-Private-Network")
         preflight: list[tuple[bytes, bytes]] = []
         if policy.allow_credentials:
             preflight.append((h.ALLOW_CREDENTIALS, b"true"))
         preflight.append((h.MAX_AGE, str(policy.max_age).encode("ascii")))
-        preflight.append((h.VARY, ", ".join(vary).encode("ascii")))
+        preflight.append((h.VARY, ", ".join(varied_on).encode("ascii")))
         self.preflight_tail: RawHeaders = tuple(preflight)
         self.preflight_tail_private_network: RawHeaders = (
             *preflight,
@@ -118,20 +115,19 @@ class CompiledPolicy:
         )
 
     def lookup(self, origin: bytes) -> RawHeaders | None:
-        """The actual-response headers for ``origin`` by the static rules.
+        """The actual-response headers for ``origin`` by the static rules, remembered.
 
-        ``()`` when the origin is refused, ``None`` when the static rules do not allow it but
-        the policy's ``allow_origin`` callable must still be asked (see ``ask``).
+        ``refused`` when the origin is refused; ``None`` when the static rules do not allow
+        it but the policy's ``allow_origin`` callable must still be asked (see ``ask``).
         """
-        known = self.memo.get(origin)
-        if known is not None:
-            return known
+        if self.allows_all_origins:
+            return self.no_origin
         if self.match_origin(origin.decode("latin-1")):
             answer: RawHeaders = ((h.ALLOW_ORIGIN, origin), *self.allowed_tail)
         elif self.allow_origin is not None:
             return None  # the callable's answers may change: never remembered here
         else:
-            answer = NOT_ALLOWED
+            answer = self.refused
         memo = self.memo
         if len(memo) >= MEMO_SIZE:
             memo.clear()
@@ -147,11 +143,9 @@ class CompiledPolicy:
         tenant store from opening the API to every site.
         """
         text = origin.decode("latin-1")
-        if not self._askable(text):
-            return NOT_ALLOWED
         predicate = self.allow_origin
-        if predicate is None:
-            return NOT_ALLOWED
+        if predicate is None or not self._askable(text):
+            return self.refused
         try:
             answer = predicate(text)
             if inspect.isawaitable(answer):
@@ -160,10 +154,10 @@ class CompiledPolicy:
             logger.exception(
                 "origin %s: allow_origin raised, so the origin is refused", escape(text)
             )
-            return NOT_ALLOWED
+            return self.refused
         if answer is True:
             return ((h.ALLOW_ORIGIN, origin), *self.allowed_tail)
-        return NOT_ALLOWED
+        return self.refused
 
     def _askable(self, text: str) -> bool:
         if len(text) > MAX_ORIGIN_LENGTH:

@@ -26,31 +26,35 @@ REQUEST_METHOD = b"access-control-request-method"
 REQUEST_HEADERS = b"access-control-request-headers"
 REQUEST_PRIVATE_NETWORK = b"access-control-request-private-network"
 
-# Spellings of "Vary" that are merged into; any other spelling gets a second Vary line, which
-# HTTP combines with the first (RFC 9110 §5.3), so the result is still correct.
-_VARY_NAMES = frozenset({b"vary", b"Vary", b"VARY"})
-
 
 def add_headers(
-    raw: Iterable[tuple[bytes, bytes]] | None, extra: RawHeaders, vary: bytes | None
+    raw: Iterable[tuple[bytes, bytes]] | None, extra: RawHeaders
 ) -> list[tuple[bytes, bytes]]:
-    """A new header list: ``raw``, then ``extra``, with ``vary`` merged into any ``Vary``.
+    """A new header list: ``raw`` followed by ``extra``, whose ``Vary`` (last, if any) is
+    merged into a ``Vary`` the app already sent.
 
     A new list rather than an in-place change: an app may send the same list again (a
     response object kept at module level), and it must not grow by one set of headers per
-    request.
+    request. ASGI header names are lower-case; a ``Vary`` spelt otherwise gets a second
+    ``Vary`` line, which HTTP combines with the first (RFC 9110 §5.3), so it stays correct.
     """
-    headers = list(raw) if raw is not None else []
-    if vary is not None:
-        index = 0
-        for name, value in headers:
-            if name in _VARY_NAMES:
-                headers[index] = (name, merge_vary(value, vary))
-                break
-            index += 1
-        else:
-            headers.append((VARY, vary))
-    headers += extra
+    if not raw:
+        return list(extra)
+    for name, _ in raw:
+        if name == VARY:
+            return _merged(list(raw), extra)
+    return [*raw, *extra]
+
+
+def _merged(headers: list[tuple[bytes, bytes]], extra: RawHeaders) -> list[tuple[bytes, bytes]]:
+    if not extra or extra[-1][0] != VARY:
+        return headers + list(extra)
+    added = extra[-1][1]
+    for index, (name, value) in enumerate(headers):
+        if name == VARY:
+            headers[index] = (name, merge_vary(value, added))
+            break
+    headers += extra[:-1]
     return headers
 
 

@@ -17,9 +17,11 @@ logger = logging.getLogger("corsguard")
 MAX_LOGGED_LENGTH = 200
 
 # Backslash first, so the escapes added for other characters stay unambiguous.
-_ESCAPES = {ord("\\"): "\\\\", ord("'"): "\\'"} | {
-    code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)
-} | {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+_ESCAPES = (
+    {ord("\\"): "\\\\", ord("'"): "\\'"}
+    | {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
+    | {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+)
 
 
 def escape(value: str | bytes) -> str:

@@ -20,7 +20,7 @@ from corsguard.middleware import headers as h
 from corsguard.middleware.compiled import CompiledPolicy
 from corsguard.middleware.debug import Refusal
 from corsguard.middleware.logs import escape, logger
-from corsguard.middleware.types import Scope, Send
+from corsguard.middleware.types import RawHeaders, Scope, Send
 from corsguard.protocol.tokens import is_token, parse_token_list
 
 # Bounds on Access-Control-Request-Headers. Browsers list only the CORS-unsafe header names,
@@ -30,10 +30,10 @@ MAX_REQUEST_HEADERS_LENGTH = 4096
 MAX_REQUEST_HEADER_NAMES = 64
 MAX_METHOD_LENGTH = 64
 
-# Header lists shorter than this have their verdict remembered (browsers repeat them).
+# Preflights whose header list is shorter than this have their verdict remembered (a browser
+# sends the same few method and header combinations over and over).
 _MEMO_KEY_LENGTH = 512
 _MEMO_SIZE = 256
-_MISSING = Refusal("header", "")
 
 _WANTED = {
     h.REQUEST_METHOD: 0,
@@ -69,19 +69,8 @@ def read_request(raw: list[tuple[bytes, bytes]]) -> tuple[bytes | None, bytes, b
 def check_request_headers(compiled: CompiledPolicy, value: bytes) -> Refusal | None:
     """The refusal for an ``Access-Control-Request-Headers`` value, or ``None`` if allowed."""
     if len(value) > MAX_REQUEST_HEADERS_LENGTH:
-        return Refusal(
-            "request-headers", "", f"is longer than {MAX_REQUEST_HEADERS_LENGTH} bytes"
-        )
-    memo = compiled.header_memo
-    known = memo.get(value, _MISSING)
-    if known is not _MISSING:
-        return known
-    refusal = _check_names(compiled, value)
-    if len(value) <= _MEMO_KEY_LENGTH:
-        if len(memo) >= _MEMO_SIZE:
-            memo.clear()
-        memo[value] = refusal
-    return refusal
+        return Refusal("request-headers", "", f"is longer than {MAX_REQUEST_HEADERS_LENGTH} bytes")
+    return _check_names(compiled, value)
 
 
 def _check_names(compiled: CompiledPolicy, value: bytes) -> Refusal | None:
@@ -114,13 +103,26 @@ def method_allowed(compiled: CompiledPolicy, method: bytes) -> bool:
 
 
 def decide(
-    compiled: CompiledPolicy,
-    origin: bytes,
-    method: bytes,
-    request_headers: bytes,
-    private_network: bool,
-) -> list[tuple[bytes, bytes]] | Refusal:
-    """The 204's headers for a preflight from an allowed origin, or why it is refused."""
+    compiled: CompiledPolicy, method: bytes, request_headers: bytes, private_network: bool
+) -> RawHeaders | Refusal:
+    """For a preflight from an allowed origin: the 204's headers after ACAO, or the refusal."""
+    key = (method, request_headers, private_network)
+    memo = compiled.preflight_memo
+    known = memo.get(key)
+    if known is not None:
+        return known
+    answer = _decide(compiled, method, request_headers, private_network)
+    if len(request_headers) <= _MEMO_KEY_LENGTH:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[key] = answer
+    return answer
+
+
+def _decide(
+    compiled: CompiledPolicy, method: bytes, request_headers: bytes, private_network: bool
+) -> RawHeaders | Refusal:
+    # Fetch "CORS-preflight fetch" step 7 checks the method, then each announced header.
     if not method_allowed(compiled, method):
         return Refusal("method", method.decode("latin-1"))
     if request_headers:
@@ -129,21 +131,13 @@ def decide(
             return refusal
     if private_network and not compiled.private_network:
         return Refusal("private-network", "true")
-    answer = [
-        (h.ALLOW_ORIGIN, compiled.preflight_origin or origin),
-        (h.ALLOW_METHODS, method),
-    ]
+    answer = [(h.ALLOW_METHODS, method)]
     if request_headers:
         answer.append((h.ALLOW_HEADERS, request_headers))
     answer += (
         compiled.preflight_tail_private_network if private_network else compiled.preflight_tail
     )
-    return answer
-
-
-async def send_allowed(send: Send, headers: list[tuple[bytes, bytes]]) -> None:
-    await send({"type": "http.response.start", "status": 204, "headers": headers})
-    await send({"type": "http.response.body", "body": b""})
+    return tuple(answer)
 
 
 async def send_refused(

@@ -24,7 +24,7 @@ class PathScopes:
     ) -> None:
         entries: list[tuple[str, str, CompiledPolicy | None]] = []
         for prefix, policy in paths.items():
-            if not isinstance(prefix, str) or not prefix.startswith("/"):
+            if not str(prefix).startswith("/"):
                 raise ValueError(
                     f"paths: {prefix!r} is not a path prefix; write it starting with '/', "
                     "such as '/api/'."

@@ -32,7 +32,7 @@ def is_same_origin(scope: Scope, origin: bytes) -> bool:
         return False
     for name, value in scope["headers"]:
         if name == b"host":
-            host = value.lower()
+            host: bytes = value.lower()
             suffix = _DEFAULT_PORT_SUFFIX[secure]
             if host.endswith(suffix):
                 host = host[: -len(suffix)]

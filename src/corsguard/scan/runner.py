@@ -26,6 +26,7 @@ from corsguard.scan.severity import build_finding
 class Target:
     url: str
     methods: tuple[str, ...] = ("GET",)
+    trusted: tuple[Trusted, ...] | None = None  # overrides the scan's trusted origins
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class ScanOptions:
     app: Any = None  # an ASGI app scanned in-process instead of over the network
     headers: tuple[tuple[str, str], ...] = ()  # extra headers on every request
     token: str | None = None  # fixed attacker label, for reproducible runs
+    proxy: str | None = None  # an HTTP proxy (Burp, mitmproxy) every request goes through
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,7 @@ class _Sender:
         else:
             self.transport = httpx.AsyncHTTPTransport(
                 verify=options.verify,
+                proxy=options.proxy,
                 limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
             )
 
@@ -153,6 +156,10 @@ class _Sender:
         return Observation(request, None, (), error)
 
 
+def _trusted(target: Target, trusted: Sequence[Trusted]) -> Sequence[Trusted]:
+    return trusted if target.trusted is None else target.trusted
+
+
 def _methods(target: Target) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m.upper() for m in target.methods)) or ("GET",)
 
@@ -169,7 +176,7 @@ async def scan_async(
     token = options.token or new_token()
     plans: list[tuple[Target, tuple[Probe, ...], list[ProbeRequest]]] = []
     for target in targets:
-        probes = derive_probes(trusted, target.url, token)
+        probes = derive_probes(_trusted(target, trusted), target.url, token)
         plans.append((target, probes, plan_requests(target.url, _methods(target), probes, token)))
     total = sum(len(requests) for _, _, requests in plans)
     done = 0
@@ -192,7 +199,7 @@ async def scan_async(
         )
     results = []
     for (target, probes, _), observations in zip(plans, gathered, strict=True):
-        results.append(_result(target, probes, observations, trusted))
+        results.append(_result(target, probes, observations, _trusted(target, trusted)))
     return results
 
 

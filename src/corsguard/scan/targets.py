@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urljoin, urlsplit
 
+from corsguard.scan.probes import parse_trusted
 from corsguard.scan.runner import Target
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -36,27 +37,38 @@ def normalize_url(value: str) -> str:
 
 
 def read_lines(stream: TextIO) -> list[str]:
-    """URLs from a list: one per line, blank lines and ``#`` comments skipped."""
+    """Lines of a URL list: one target per line, blank lines and ``#`` comments skipped."""
     return [line.strip() for line in stream if line.strip() and not line.lstrip().startswith("#")]
 
 
-def collect_urls(args: Sequence[str], inputs: Sequence[str], stdin: TextIO) -> list[str]:
-    """Arguments in order: ``-`` reads standard input, ``@FILE`` reads a file; then ``inputs``."""
-    urls: list[str] = []
-    sources = [*args, *(f"@{path}" for path in inputs)]
-    for arg in sources:
-        if arg == "-" or arg == "@-":
-            urls += read_lines(stdin)
+def collect_targets(
+    args: Sequence[str], inputs: Sequence[str], stdin: TextIO, methods: tuple[str, ...]
+) -> list[Target]:
+    """Arguments in order: ``-`` reads standard input, ``@FILE`` reads a file; then ``inputs``.
+
+    A line of a list may name the origins that URL trusts after it (``URL ORIGIN...``), for
+    scans of many services that each trust different sites; they replace ``--origin`` there.
+    """
+    lines: list[str] = []
+    for arg in [*args, *(f"@{path}" for path in inputs)]:
+        if arg in ("-", "@-"):
+            lines += read_lines(stdin)
         elif arg.startswith("@"):
             path = Path(arg[1:])
             try:
                 with path.open(encoding="utf-8") as handle:
-                    urls += read_lines(handle)
+                    lines += read_lines(handle)
             except OSError as error:
                 raise TargetError(f"{path}: cannot read the URL list: {error.strerror}.") from None
         else:
-            urls.append(arg)
-    return list(dict.fromkeys(normalize_url(url) for url in urls))
+            lines.append(arg)
+    targets: dict[str, Target] = {}
+    for line in lines:
+        url, *origins = line.split()
+        trusted = tuple(parse_trusted(o) for o in origins) if origins else None
+        target = Target(normalize_url(url), methods, trusted)
+        targets.setdefault(target.url, target)
+    return list(targets.values())
 
 
 def parse_spec(text: str, where: str) -> Mapping[str, Any]:

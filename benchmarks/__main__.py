@@ -1,0 +1,103 @@
+"""``python -m benchmarks``: corsguard's CORSMiddleware vs Starlette's vs no middleware.
+
+Prints a Markdown report to stdout (paste it into ``benchmarks/RESULTS.md``) and progress to
+stderr. ``--quick`` runs fewer rounds; ``--no-load`` skips the uvicorn + wrk part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+
+import fastapi
+import starlette
+
+from benchmarks import inprocess, load
+from corsguard import __version__
+
+
+def _progress(message: str) -> None:
+    print(f"  {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (noisier figures)")
+    parser.add_argument("--no-load", action="store_true", help="skip the uvicorn + wrk test")
+    parser.add_argument("--rounds", type=int, default=None, help="in-process rounds")
+    parser.add_argument("--load-rounds", type=int, default=None, help="wrk rounds per server")
+    parser.add_argument("--load-seconds", type=int, default=5, help="seconds per wrk run")
+    args = parser.parse_args(argv)
+    rounds = args.rounds or (5 if args.quick else 15)
+    load_rounds = args.load_rounds or (3 if args.quick else 8)
+
+    started = time.monotonic()
+    rows: list[inprocess.Row] = []
+    for title, scenario in (
+        ("FastAPI hello endpoint", inprocess.fastapi_hello),
+        ("empty ASGI app", inprocess.empty_app),
+        ("10,000 origins + 1,000 patterns", inprocess.large_policy),
+        ("hostile preflight", inprocess.hostile_preflight),
+    ):
+        print(f"{title}:", file=sys.stderr, flush=True)
+        rows += scenario(rounds, _progress)[1]
+
+    load_result: load.LoadResult | None = None
+    load_note = "skipped (--no-load)"
+    if not args.no_load:
+        if load.wrk_path() is None:
+            load_note = "skipped: wrk is not installed"
+        else:
+            print("uvicorn + wrk:", file=sys.stderr, flush=True)
+            load_result = load.run(load_rounds, args.load_seconds, progress=_progress)
+            ratio = load_result.ratios["corsguard"]
+            rps = load_result.rps
+            rows.append(
+                inprocess.Row(
+                    "uvicorn + wrk, FastAPI hello, GET, allowed Origin",
+                    f"requests/s: none {rps['none']:,.0f}, Starlette {rps['starlette']:,.0f}"
+                    f" ({load_result.ratios['starlette']:.3f}), corsguard "
+                    f"{rps['corsguard']:,.0f} ({ratio:.3f})",
+                    "corsguard ≥ 0.97 of none",
+                    ratio >= 0.97,
+                )
+            )
+
+    print(f"Command: `python -m benchmarks {' '.join(argv or sys.argv[1:])}`".rstrip())
+    print()
+    print(
+        f"corsguard {__version__}, Starlette {starlette.__version__}, FastAPI "
+        f"{fastapi.__version__}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"load average at the end {_loadavg()}; {rounds} in-process rounds"
+        + (f", {load_rounds} wrk rounds of {args.load_seconds} s" if load_result else "")
+        + f"; {time.monotonic() - started:.0f} s in all."
+    )
+    print()
+    print("| scenario | figures (medians over rounds) | target | met |")
+    print("|---|---|---|---|")
+    for row in rows:
+        met = "n/a" if row.passed is None else "yes" if row.passed else "NO"
+        print(f"| {row.scenario} | {row.figures} | {row.target} | {met} |")
+    if load_result is not None:
+        print()
+        print(f"Load generator: `{load_result.command}` against uvicorn on 127.0.0.1.")
+    else:
+        print()
+        print(f"Load test: {load_note}.")
+    print()
+    print("Paste this report into benchmarks/RESULTS.md.", file=sys.stderr)
+    return 0 if all(row.passed is not False for row in rows) else 1
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(f"{value:.1f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""``install``: put CORS outermost in a FastAPI or Starlette app.
+
+Starlette builds its stack as ``ServerErrorMiddleware`` → user middleware → ``ExceptionMiddleware``
+→ router (``Starlette.build_middleware_stack``). A CORS middleware added with
+``add_middleware`` sits inside ``ServerErrorMiddleware``, so the 500 it sends for an unhandled
+exception has no CORS headers and the browser reports a CORS error instead of the crash; and
+any middleware added after it (authentication, typically) runs first and can answer a
+preflight with 401. ``install`` wraps the *built* stack instead, so CORS sees every request
+first and every response last, and ``app`` stays the object you serve and decorate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from corsguard.middleware.asgi import CORSMiddleware
+from corsguard.middleware.types import ASGIApp
+from corsguard.policy import CORSPolicy
+
+_ATTRIBUTE = "_corsguard_middleware"
+
+
+def install(
+    app: Any,
+    policy: CORSPolicy | None = None,
+    *,
+    paths: Mapping[str, CORSPolicy | None] | None = None,
+    check_websocket_origin: bool = True,
+    **options: Any,
+) -> CORSMiddleware:
+    """Install CORS outermost in ``app`` and return the middleware (for ``reconfigure``).
+
+    For a FastAPI or Starlette app the middleware wraps the stack the app builds on its first
+    request, outside ``ServerErrorMiddleware``; keep serving ``app`` itself. Any other ASGI
+    app is wrapped directly: serve the returned middleware instead.
+    """
+    middleware = CORSMiddleware(
+        app, policy, paths=paths, check_websocket_origin=check_websocket_origin, **options
+    )
+    build = getattr(app, "build_middleware_stack", None)
+    if build is None or not hasattr(app, "user_middleware"):
+        return middleware
+    if installed(app) is not None:
+        raise RuntimeError(
+            "install: corsguard's CORS is already installed in this app; call "
+            "reconfigure() on the middleware install() returned to change the policy."
+        )
+    if getattr(app, "middleware_stack", None) is not None:
+        raise RuntimeError(
+            "install: the app has already started serving requests; call install() right "
+            "after creating the app, before it is served."
+        )
+    _refuse_second_cors_layer(app)
+
+    def build_middleware_stack() -> ASGIApp:
+        _refuse_second_cors_layer(app)
+        middleware.app = build()
+        return middleware
+
+    app.build_middleware_stack = build_middleware_stack
+    setattr(app, _ATTRIBUTE, middleware)
+    return middleware
+
+
+def installed(app: Any) -> CORSMiddleware | None:
+    """The middleware ``install`` put in ``app``, or ``None``."""
+    found = getattr(app, _ATTRIBUTE, None)
+    return found if isinstance(found, CORSMiddleware) else None
+
+
+def _refuse_second_cors_layer(app: Any) -> None:
+    for entry in getattr(app, "user_middleware", ()):
+        cls = getattr(entry, "cls", None)
+        if getattr(cls, "__name__", "") == "CORSMiddleware":
+            raise RuntimeError(
+                f"install: the app also has {cls.__module__}.CORSMiddleware added with "
+                "add_middleware; remove it, because two CORS layers send two "
+                "Access-Control-Allow-Origin values and browsers refuse the response."
+            )

@@ -1,0 +1,150 @@
+"""The probe itself: finding the browser, clear failures, cleanup, LNA, cookies, timing."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from corsguard.browser import FetchRequest
+from corsguard.chromium import Chromium, ChromiumUnavailable, check_in_chromium, find_executable
+
+from .scenario_server import Route, ScenarioServer
+from .scenarios import ALLOW_CREDS, LOCAL_ORIGIN, ORIGIN
+
+pytestmark = pytest.mark.chromium
+
+
+def descendants(pid: int) -> set[int]:
+    """Every living process below ``pid`` (from /proc, so the test needs no extra package)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def route(server: ScenarioServer, name: str, r: Route) -> str:
+    server.routes[name] = {"start": r}
+    server.forget(name)
+    return f"{server.base(name, 'a')}/start"
+
+
+def test_missing_browser_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.setattr("corsguard.chromium.executable.PATHS", ())
+    with pytest.raises(ChromiumUnavailable, match=r"apt-get install chromium.*CORSGUARD_CHROMIUM"):
+        find_executable(environ={})
+
+
+def test_a_wrong_CORSGUARD_CHROMIUM_is_an_error_not_a_fallback(chromium_path: str) -> None:
+    with pytest.raises(ChromiumUnavailable, match=r"/nonexistent/chrome.*CORSGUARD_CHROMIUM"):
+        find_executable(environ={"CORSGUARD_CHROMIUM": "/nonexistent/chrome"})
+    assert find_executable(environ={"CORSGUARD_CHROMIUM": chromium_path}) == chromium_path
+
+
+def test_missing_extra_says_which_extra(
+    monkeypatch: pytest.MonkeyPatch, chromium_path: str
+) -> None:
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)
+    with pytest.raises(ChromiumUnavailable, match=r"pip install 'corsguard\[browser\]'"):
+        Chromium(chromium_path)
+
+
+def test_an_executable_that_is_not_chromium_fails_cleanly() -> None:
+    before = descendants(os.getpid())
+    with pytest.raises(ChromiumUnavailable, match="/bin/false did not start"):
+        Chromium("/bin/false", launch_timeout=10)
+    assert descendants(os.getpid()) <= before
+
+
+def test_check_in_chromium_reports_and_leaves_no_process(scenario_server: ScenarioServer) -> None:
+    url = route(scenario_server, "one-shot", Route(ALLOW_CREDS))
+    before = descendants(os.getpid())
+    started = time.monotonic()
+    verdict = check_in_chromium(FetchRequest(url, ORIGIN, credentials="include"))
+    elapsed = time.monotonic() - started
+    assert verdict.allowed
+    assert verdict.status == 200
+    assert verdict.cors_error is None
+    assert verdict.version.split(".")[0].isdigit()
+    assert set(verdict.to_json()) >= {"allowed", "cors_error", "console_message", "version"}
+    assert elapsed < 10
+    assert descendants(os.getpid()) <= before
+
+
+def test_a_closed_chromium_refuses_probes(chromium_path: str) -> None:
+    browser = Chromium(chromium_path)
+    browser.close()
+    browser.close()  # twice is fine
+    assert browser.closed
+    with pytest.raises(RuntimeError, match="closed"):
+        browser.fetch(FetchRequest("http://127.0.0.1:1/", ORIGIN))
+
+
+def test_without_the_lna_grant_headless_chromium_denies_loopback(
+    chromium_path: str, scenario_server: ScenarioServer
+) -> None:
+    url = route(scenario_server, "lna-denied", Route(ALLOW_CREDS))
+    with Chromium(chromium_path, grant_local_network_access=False) as browser:
+        verdict = browser.fetch(FetchRequest(url, ORIGIN))
+    assert verdict.cors_error == "LocalNetworkAccessPermissionDenied"
+    assert scenario_server.log("lna-denied") == []
+
+
+def test_insecure_page_cannot_reach_loopback(
+    chromium: Chromium, scenario_server: ScenarioServer
+) -> None:
+    url = route(scenario_server, "insecure-page", Route(ALLOW_CREDS))
+    verdict = chromium.fetch(FetchRequest(url, "http://app.example.com"))
+    assert verdict.cors_error == "InsecureLocalNetwork"
+    assert verdict.console_message is not None
+    assert "more-private address space `loopback`" in verdict.console_message
+
+
+@pytest.mark.parametrize(("credentials", "sent"), [("include", True), ("omit", False)])
+def test_credentials_include_really_sends_the_cookie(
+    chromium: Chromium, scenario_server: ScenarioServer, credentials: str, sent: bool
+) -> None:
+    name = f"cookie-{credentials}"
+    url = route(scenario_server, name, Route(ALLOW_CREDS)).replace("127.0.0.1", "localhost")
+    verdict = chromium.fetch(FetchRequest(url, LOCAL_ORIGIN, credentials=credentials))  # type: ignore[arg-type]
+    assert verdict.allowed
+    assert [seen.cookie for seen in scenario_server.log(name)] == [sent]
+
+
+def test_opaque_origin_page_sends_origin_null(
+    chromium: Chromium, scenario_server: ScenarioServer
+) -> None:
+    url = route(scenario_server, "opaque", Route(ALLOW_CREDS))
+    verdict = chromium.fetch(FetchRequest(url, "null"))
+    # A sandboxed page cannot hold the Local Network Access permission, so loopback targets
+    # are refused before the request leaves; the console still names the opaque origin.
+    assert verdict.cors_error == "LocalNetworkAccessPermissionDenied"
+    assert verdict.console_message is not None
+    assert "from origin 'null'" in verdict.console_message
+
+
+def test_a_probe_takes_about_half_a_second(
+    chromium: Chromium, scenario_server: ScenarioServer
+) -> None:
+    url = route(scenario_server, "timing", Route(ALLOW_CREDS))
+    started = time.monotonic()
+    for _ in range(3):
+        assert chromium.fetch(FetchRequest(url, ORIGIN)).allowed
+    assert (time.monotonic() - started) / 3 < 3
