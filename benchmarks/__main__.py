@@ -29,10 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-load", action="store_true", help="skip the uvicorn + wrk test")
     parser.add_argument("--rounds", type=int, default=None, help="in-process rounds")
     parser.add_argument("--load-rounds", type=int, default=None, help="wrk rounds per server")
-    parser.add_argument("--load-seconds", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--load-seconds", type=int, default=2, help="seconds per wrk run")
     args = parser.parse_args(argv)
     rounds = args.rounds or (5 if args.quick else 15)
-    load_rounds = args.load_rounds or (3 if args.quick else 8)
+    load_rounds = args.load_rounds or (5 if args.quick else 25)
 
     started = time.monotonic()
     rows: list[inprocess.Row] = []
@@ -53,16 +53,22 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("uvicorn + wrk:", file=sys.stderr, flush=True)
             load_result = load.run(load_rounds, args.load_seconds, progress=_progress)
-            ratio = load_result.ratios["corsguard"]
-            rps = load_result.rps
+            result = load_result
             rows.append(
                 inprocess.Row(
-                    "uvicorn + wrk, FastAPI hello, GET, allowed Origin",
-                    f"requests/s: none {rps['none']:,.0f}, Starlette {rps['starlette']:,.0f}"
-                    f" ({load_result.ratios['starlette']:.3f}), corsguard "
-                    f"{rps['corsguard']:,.0f} ({ratio:.3f})",
+                    "uvicorn + wrk, FastAPI hello, GET, allowed Origin: requests per server "
+                    "CPU second",
+                    _load_figures(result.per_cpu, result.cpu_ratios),
                     "corsguard ≥ 0.97 of none",
-                    ratio >= 0.97,
+                    result.cpu_ratios["corsguard"] >= 0.97,
+                )
+            )
+            rows.append(
+                inprocess.Row(
+                    "uvicorn + wrk, same runs: requests per wall-clock second",
+                    _load_figures(result.rps, result.ratios),
+                    "corsguard ≥ 0.97 of none (noisy on a shared machine)",
+                    result.ratios["corsguard"] >= 0.97,
                 )
             )
 
@@ -90,6 +96,14 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("Paste this report into benchmarks/RESULTS.md.", file=sys.stderr)
     return 0 if all(row.passed is not False for row in rows) else 1
+
+
+def _load_figures(values: dict[str, float], ratios: dict[str, float]) -> str:
+    return (
+        f"none {values['none']:,.0f}, Starlette {values['starlette']:,.0f} "
+        f"({ratios['starlette']:.3f}), corsguard {values['corsguard']:,.0f} "
+        f"({ratios['corsguard']:.3f})"
+    )
 
 
 def _loadavg() -> str:

@@ -29,30 +29,75 @@ OPTIONS: dict[str, Any] = {
 ASGIApp = Callable[..., Any]
 
 
-def _hello_app() -> FastAPI:
+def _hello_app(prefix: str = "") -> FastAPI:
     app = FastAPI()
 
-    @app.get("/hello")
+    @app.get(f"{prefix}/hello")
     async def hello() -> dict[str, str]:
         return {"hello": "world"}
 
     return app
 
 
-def fastapi_none() -> FastAPI:
-    return _hello_app()
+def fastapi_none(prefix: str = "") -> FastAPI:
+    return _hello_app(prefix)
 
 
-def fastapi_starlette() -> FastAPI:
-    app = _hello_app()
+def fastapi_starlette(prefix: str = "") -> FastAPI:
+    app = _hello_app(prefix)
     app.add_middleware(StarletteCORSMiddleware, **OPTIONS)
     return app
 
 
-def fastapi_corsguard() -> FastAPI:
-    app = _hello_app()
+def fastapi_corsguard(prefix: str = "") -> FastAPI:
+    app = _hello_app(prefix)
     install(app, **OPTIONS)
     return app
+
+
+class AppendTwoHeaders:
+    """The least a CORS middleware can do: wrap send and append two fixed headers.
+
+    Not a CORS implementation (it checks nothing); it marks the floor of what any middleware
+    that adds response headers costs.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), *_TWO_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+_TWO_HEADERS = ((b"access-control-allow-origin", ORIGIN.encode()), (b"vary", b"Origin"))
+
+
+def fastapi_floor(prefix: str = "") -> FastAPI:
+    app = _hello_app(prefix)
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: AppendTwoHeaders(build())  # type: ignore[method-assign]
+    return app
+
+
+def fastapi_all_three() -> ASGIApp:
+    """The three apps in one server process, chosen by path: /none/hello, /star/hello,
+    /cors/hello. One process means the variants share everything a process can differ in
+    (memory layout, CPU placement), so only the middleware differs between them."""
+    by_prefix = {
+        "/none": fastapi_none("/none"),
+        "/star": fastapi_starlette("/star"),
+        "/cors": fastapi_corsguard("/cors"),
+    }
+
+    async def dispatch(scope: Any, receive: Any, send: Any) -> None:
+        await by_prefix[scope["path"][:5]](scope, receive, send)
+
+    return dispatch
 
 
 async def empty_app(scope: Any, receive: Any, send: Any) -> None:

@@ -1,8 +1,14 @@
 """Load test: each app under uvicorn on loopback, driven by wrk, servers measured alternately.
 
-The three servers run side by side (idle while another is measured); every round runs wrk
-against each in a shuffled order, and the figure is the median over rounds of each server's
-requests per second divided by the no-middleware server's in the same round.
+The three apps are served by one uvicorn process (``benchmarks.apps:fastapi_all_three``, one
+path prefix each), so they differ only in their middleware; every round runs wrk against
+each in a shuffled order. Two figures per app, each the median over rounds of the ratio to
+the no-middleware app in the same round:
+
+- requests per second as wrk counts them (wall clock: on a shared machine this moves with
+  whatever else runs);
+- requests per CPU second of the server process (requests served / CPU time the server used,
+  read from /proc): the server's capacity, which other processes' load does not change.
 """
 
 from __future__ import annotations
@@ -24,19 +30,26 @@ from pathlib import Path
 from benchmarks import apps
 
 ROOT = Path(__file__).resolve().parents[1]
-FACTORIES = {
-    "none": "benchmarks.apps:fastapi_none",
-    "starlette": "benchmarks.apps:fastapi_starlette",
-    "corsguard": "benchmarks.apps:fastapi_corsguard",
-}
+FACTORY = "benchmarks.apps:fastapi_all_three"
+PATHS = {"none": "/none/hello", "starlette": "/star/hello", "corsguard": "/cors/hello"}
 _RPS = re.compile(r"Requests/sec:\s+([0-9.]+)")
+_TOTAL = re.compile(r"([0-9]+) requests in ")
 
 
 @dataclass(frozen=True)
 class LoadResult:
     rps: dict[str, float]  # median over rounds
     ratios: dict[str, float]  # median over rounds of rps / rps of "none" in the same round
+    per_cpu: dict[str, float]  # requests per CPU second of the server, median over rounds
+    cpu_ratios: dict[str, float]  # median over rounds of per_cpu / per_cpu of "none"
     command: str
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc/PID/stat, fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wrk_path() -> str | None:
@@ -50,7 +63,7 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _server(factory: str) -> Iterator[str]:
+def _server(factory: str) -> Iterator[tuple[str, int]]:
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -66,6 +79,8 @@ def _server(factory: str) -> Iterator[str]:
             "--no-access-log",
             "--log-level",
             "warning",
+            "--lifespan",
+            "off",
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -78,7 +93,7 @@ def _server(factory: str) -> Iterator[str]:
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError(f"uvicorn did not start for {factory}")
             time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/hello"
+        yield f"http://127.0.0.1:{port}", process.pid
     finally:
         process.terminate()
         try:
@@ -88,17 +103,17 @@ def _server(factory: str) -> Iterator[str]:
             process.wait()
 
 
-def _wrk(wrk: str, url: str, seconds: int, connections: int) -> float:
+def _wrk(wrk: str, url: str, seconds: int, connections: int) -> tuple[float, int]:
     out = subprocess.run(
         [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "-H", f"Origin: {apps.ORIGIN}", url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    found = _RPS.search(out)
-    if found is None:
-        raise RuntimeError(f"wrk printed no Requests/sec:\n{out}")
-    return float(found.group(1))
+    rate, total = _RPS.search(out), _TOTAL.search(out)
+    if rate is None or total is None:
+        raise RuntimeError(f"wrk printed no request counts:\n{out}")
+    return float(rate.group(1)), int(total.group(1))
 
 
 def run(
@@ -108,20 +123,35 @@ def run(
     if wrk is None:
         raise RuntimeError("wrk is not installed (apt-get install wrk)")
     with contextlib.ExitStack() as stack:
-        urls = {name: stack.enter_context(_server(f)) for name, f in FACTORIES.items()}
-        for url in urls.values():  # warm-up: imports, JIT-free but cache-warm
+        base, pid = stack.enter_context(_server(FACTORY))
+        servers = {name: (base + path, pid) for name, path in PATHS.items()}
+        for url, _ in servers.values():  # warm-up
             _wrk(wrk, url, 1, connections)
-        samples: dict[str, list[float]] = {name: [] for name in urls}
+        samples: dict[str, list[float]] = {name: [] for name in servers}
+        per_cpu: dict[str, list[float]] = {name: [] for name in servers}
         for number in range(rounds):
-            order = list(urls)
+            order = list(servers)
             random.shuffle(order)
             for name in order:
-                samples[name].append(_wrk(wrk, urls[name], seconds, connections))
+                url, pid = servers[name]
+                before = _cpu_seconds(pid)
+                rate, total = _wrk(wrk, url, seconds, connections)
+                used = _cpu_seconds(pid) - before
+                samples[name].append(rate)
+                per_cpu[name].append(total / used if used > 0 else float("nan"))
             progress(f"load round {number + 1}/{rounds}")
-    rps = {name: statistics.median(values) for name, values in samples.items()}
-    ratios = {
+    command = f"wrk -t1 -c{connections} -d{seconds}s -H 'Origin: {apps.ORIGIN}' URL"
+    return LoadResult(
+        {name: statistics.median(values) for name, values in samples.items()},
+        _ratios(samples),
+        {name: statistics.median(values) for name, values in per_cpu.items()},
+        _ratios(per_cpu),
+        command,
+    )
+
+
+def _ratios(samples: dict[str, list[float]]) -> dict[str, float]:
+    return {
         name: statistics.median(v / b for v, b in zip(values, samples["none"], strict=True))
         for name, values in samples.items()
     }
-    command = f"wrk -t1 -c{connections} -d{seconds}s -H 'Origin: {apps.ORIGIN}' URL"
-    return LoadResult(rps, ratios, command)

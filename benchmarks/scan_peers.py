@@ -231,25 +231,33 @@ class Row:
         return [e for e in zoo.CORRECT if self.outcome.found.get(e)]
 
 
-def run_tool(tool: Tool, work: Path, env: dict[str, str], port: int, runs: int) -> Row:
-    out = work / tool.output
-    warmup = subprocess.run(tool.command(out), env=env, cwd=work, capture_output=True, timeout=600)
-    if not out.exists():
-        sys.stderr.write(f"{tool.name} wrote no report:\n{warmup.stderr.decode()[-2000:]}\n")
-    stats(port)
-    seconds = []
-    cpu = []
-    requests = 0
+def run_tools(
+    tools: list[Tool], work: Path, env: dict[str, str], port: int, runs: int
+) -> list[Row]:
+    """Warm every tool up once, then time them in turns, so load from other processes on a
+    shared machine falls on every tool alike."""
+    rows = [Row(tool.name, [], [], 0, Outcome()) for tool in tools]
+    for tool in tools:
+        out = work / tool.output
+        warmup = subprocess.run(
+            tool.command(out), env=env, cwd=work, capture_output=True, timeout=600
+        )
+        if not out.exists():
+            sys.stderr.write(f"{tool.name} wrote no report:\n{warmup.stderr.decode()[-2000:]}\n")
+        stats(port)
     for _ in range(runs):
-        out.unlink(missing_ok=True)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        subprocess.run(tool.command(out), env=env, cwd=work, capture_output=True, timeout=600)
-        seconds.append(time.perf_counter() - started)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-        requests = stats(port)
-    return Row(tool.name, seconds, cpu, requests, tool.read(out))
+        for tool, row in zip(tools, rows, strict=True):
+            out = work / tool.output
+            out.unlink(missing_ok=True)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            subprocess.run(tool.command(out), env=env, cwd=work, capture_output=True, timeout=600)
+            row.seconds.append(time.perf_counter() - started)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            row.cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            row.requests = stats(port)
+            row.outcome = tool.read(out)
+    return rows
 
 
 @contextlib.contextmanager
@@ -394,10 +402,9 @@ def main() -> int:
                 "TLDEXTRACT_CACHE": str(work / "tldextract"),
                 "PYTHONPATH": str(ROOT),
             }
-            rows = [
-                run_tool(t, work, env, port, args.runs)
-                for t in tools(proxy, urls, own_urls, corsair_input)
-            ]
+            rows = run_tools(
+                tools(proxy, urls, own_urls, corsair_input), work, env, port, args.runs
+            )
             if args.keep:
                 args.keep.mkdir(parents=True, exist_ok=True)
                 for report in work.glob("*.json"):

@@ -106,3 +106,33 @@ def test_async_variant() -> None:
         acors_verdict(APP, "PUT", "/items", origin=FRONTEND, headers=AUTH, credentials="include")
     )
     assert verdict.allowed
+
+
+def test_with_corsguard_installed_the_browser_sees_the_real_500() -> None:
+    # The fix the diagnosis gives for the demo: CORS outermost, so even a crash is readable.
+    from corsguard import CORSPolicy, install
+
+    app = FastAPI()
+
+    @app.put("/items")
+    def crash() -> None:
+        raise RuntimeError("boom")
+
+    install(
+        app,
+        CORSPolicy(
+            allow_origins=[FRONTEND],
+            allow_methods=["PUT"],
+            allow_headers=["Content-Type"],
+            allow_credentials=True,
+        ),
+    )
+    verdict = assert_cors(
+        app,
+        "PUT",
+        "/items",
+        origin=FRONTEND,
+        headers={"Content-Type": "application/json"},
+        credentials="include",
+    )
+    assert verdict.status == 500

@@ -54,6 +54,8 @@ def test_basic_example_behaviour_proves_the_configuration_findings() -> None:
     assert "RuntimeError" in crash.message
     preflight = blocked["examples.basic:app POST /api/items/"]
     assert "preflight (OPTIONS) got 401" in preflight.message
+    # The spelling without the slash, which redirect_slashes answers, is checked too.
+    assert "examples.basic:app POST /api/items" in blocked
     # The short scan proves the wildcard-with-credentials hole from the attacker's side.
     assert any(f.code == "CG301" for f in result.findings)
     assert any("route × method" in note for note in result.notes)

@@ -114,3 +114,34 @@ def test_options_of_a_wrapping_instance_are_read() -> None:
     assert cors.cors is not None
     assert cors.cors.options["allow_origins"] == ["https://app.example.com"]
     assert cors.cors.options["max_age"] == 600
+
+
+def test_routes_of_a_mounted_router_are_inlined_with_their_prefix() -> None:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Mount, Route
+
+    async def ok(request: Request) -> Response:
+        return Response("ok")
+
+    app = Starlette(routes=[Mount("/api", routes=[Route("/items/", ok, methods=["POST"])])])
+    node = introspect(app)
+    assert [(r.path, r.methods) for r in node.routes] == [("/api/items/", ("POST",))]
+    assert node.children == ()
+    assert node.routes[0].source.endswith(f"test_app_rules.py:{ok.__code__.co_firstlineno}")
+
+
+def test_uvicorn_style_wrappers_are_looked_through() -> None:
+    class ProxyHeadersMiddleware:  # uvicorn's name: it never answers a request itself
+        def __init__(self, app: Any) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            await self.app(scope, receive, send)
+
+    node = introspect(ProxyHeadersMiddleware(apps.auth_after_cors()))
+    names = [layer.name for layer in node.layers]
+    assert names[:2] == ["ProxyHeadersMiddleware", "ServerErrorMiddleware"]
+    [order] = [f for f in audit_app("t:app", node) if f.code == "CG402"]
+    assert order.evidence["middleware"] == "authenticate"

@@ -121,3 +121,15 @@ def test_basic_example_report_names_the_three_article_mistakes(
     assert "require_session" in by_code["CG402"]["message"]
     assert "ServerErrorMiddleware" in by_code["CG403"]["message"]
     assert report["fix"].startswith("from corsguard import")
+
+
+def test_factory_builds_the_app_first(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["audit", "tests.audit.apps:trailing_slash_route", "--no-probe", "--format", "json"]
+    assert main([*argv, "--factory"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert sorted(f["code"] for f in report["findings"]) == ["CG403", "CG404"]
+
+
+def test_factory_that_raises_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", "tests.audit.apps:options_route", "--factory"]) == 2
+    assert "the app factory raised TypeError" in capsys.readouterr().err

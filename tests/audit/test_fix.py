@@ -36,8 +36,16 @@ from corsguard.policy import validate
             {"allow_origins": ["https://a.example.com", "null"], "allow_methods": ["GET"]},
             {"allow_origins": ["https://a.example.com"]},
         ),
+        (
+            {"allow_origins": ["https://a.example.org"], "allow_origin_regex": "https://.*.x.com"},
+            {"allow_origins": ["https://a.example.org", "https://*.x.com"]},
+        ),
+        (
+            {"allow_origins": ["https://a.example.org"], "allow_origin_regex": "https://.*x.com"},
+            {"allow_origins": ["https://a.example.org"]},
+        ),
     ],
-    ids=["CG101", "CG102-CG103", "CG104", "CG119", "CG106"],
+    ids=["CG101", "CG102-CG103", "CG104", "CG119", "CG106", "CG122-regex", "CG123-regex-dropped"],
 )
 def test_repair_yields_valid_options(options: dict[str, Any], expected: dict[str, Any]) -> None:
     repaired, changes = repair(options)

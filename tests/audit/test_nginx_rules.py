@@ -192,6 +192,43 @@ RULES = [
         {"CG509"},
         id="CG509-wildcard-with-credentials",
     ),
+    pytest.param(
+        """
+        proxy_intercept_errors on;
+        error_page 500 502 /50x.html;
+        location /api/ { proxy_pass http://127.0.0.1:8000; }
+        """,
+        {"CG511"},
+        id="CG511-intercepted-errors",
+    ),
+    pytest.param(
+        """
+        error_page 500 502 /50x.html;
+        location /api/ { proxy_intercept_errors off; proxy_pass http://127.0.0.1:8000; }
+        """,
+        set(),
+        id="CG511-not-when-errors-pass-through",
+    ),
+    pytest.param(
+        """
+        location /api/ {
+            limit_except GET POST { deny all; }
+            proxy_pass http://127.0.0.1:8000;
+        }
+        """,
+        {"CG512"},
+        id="CG512-limit-except-refuses-options",
+    ),
+    pytest.param(
+        """
+        location /api/ {
+            limit_except GET POST OPTIONS { deny all; }
+            proxy_pass http://127.0.0.1:8000;
+        }
+        """,
+        set(),
+        id="CG512-not-when-options-listed",
+    ),
 ]
 
 

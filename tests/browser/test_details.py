@@ -285,6 +285,19 @@ def test_console_messages(error: CorsError, param: str, body: str) -> None:
     assert console_message(error, url=API, origin=ORIGIN, failed_parameter=param) == prefix + body
 
 
+def test_disabled_scheme_message_names_the_new_location() -> None:
+    # Observed in Chromium 156: the refused location, "redirected from" the first URL.
+    verdict, _ = run(
+        FetchRequest(API, ORIGIN), actual={API: resp(302, acao=ORIGIN, location="ftp://h/x")}
+    )
+    assert verdict.console_message == (
+        f"Access to fetch at 'ftp://h/x' (redirected from '{API}') from origin '{ORIGIN}' has "
+        "been blocked by CORS policy: Cross origin requests are only supported for protocol "
+        "schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, "
+        "chrome-untrusted, data, http, https, isolated-app."
+    )
+
+
 def test_encode_hint() -> None:
     assert encode_hint("a\tb\u00e9") == "a\\u0009b\\u00E9"
 

@@ -582,6 +582,32 @@ ROWS = [
         preflight={P: resp(acao=ORIGIN, acam="PUT"), B: resp(acao=ORIGIN, acam="PUT")},
         actual={P: resp(307, acao=ORIGIN, location=B)},
     ),
+    Row(
+        "a redirect to ftp: is CorsDisabledScheme",
+        get(),
+        "CorsDisabledScheme",
+        actual={P: resp(302, acao=ORIGIN, location="ftp://b.example.net/x")},
+    ),
+    Row(
+        "a redirect to ftp: without ACAO fails the CORS check first",
+        get(),
+        "MissingAllowOriginHeader",
+        actual={P: resp(302, location="ftp://b.example.net/x")},
+    ),
+    Row(
+        "a redirect to data: is refused before CORS",
+        get(),
+        ALLOWED,
+        actual={P: resp(302, location="data:text/plain,hi")},
+        blocked_reason="network-error",
+    ),
+    Row(
+        "a redirect loop",
+        get(),
+        ALLOWED,
+        actual={P: resp(302, acao=ORIGIN, location=P)},
+        blocked_reason="network-error",
+    ),
     # --- blocks before CORS ---
     Row(
         "mixed content",
@@ -645,7 +671,8 @@ def test_scenario(row: Row) -> None:
     if row.blocked_reason is not None:
         assert (verdict.allowed, verdict.cors_error) == (False, None)
         assert verdict.blocked_reason == row.blocked_reason
-        assert sent == []
+        if row.blocked_reason != "network-error":
+            assert sent == []
         return
     assert verdict.cors_error == row.expect, verdict.console_message
     assert verdict.allowed is (row.expect is None)

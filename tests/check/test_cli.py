@@ -105,6 +105,26 @@ def test_blocked_exits_1_and_names_the_cause(
     assert set(finding) >= {"code", "severity", "message", "fix"}
 
 
+def test_blocked_reports_say_what_the_server_must_answer(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    app = scripted((405, [], b""))
+    with serve_asgi(app) as base:
+        code, out, _ = cli(
+            capsys, f"{base}/x", "--origin", ORIGIN, "-X", "PUT", "-H", "X-Token: 1",
+            "--credentials", "include", "--format", "json",
+        )  # fmt: skip
+    needs = json.loads(out)["needs"]
+    assert code == 1
+    assert ["Access-Control-Allow-Methods", "PUT"] in needs["preflight"]
+    assert ["Access-Control-Allow-Headers", "x-token"] in needs["preflight"]
+    assert needs["actual"] == [
+        ["Access-Control-Allow-Origin", ORIGIN],
+        ["Access-Control-Allow-Credentials", "true"],
+        ["Vary", "Origin"],
+    ]
+
+
 def test_a_failed_preflight_has_no_actual(capsys: pytest.CaptureFixture[str]) -> None:
     app = scripted((404, [], b""))
     with serve_asgi(app) as base:

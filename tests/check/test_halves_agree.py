@@ -14,8 +14,21 @@ from corsguard.testing import cors_verdict
 
 Message = MutableMapping[str, Any]
 
-ORIGINS = ["https://app.example.com", "https://admin.example.com", "http://localhost:3000"]
-REQUEST_ORIGINS = [*ORIGINS, "https://evil.example", "https://app.example.com.evil.example", "null"]
+ORIGINS = [
+    "https://app.example.com",
+    "https://admin.example.com",
+    "http://localhost:3000",
+    "https://*.tenant.example",  # a subdomain pattern
+]
+REQUEST_ORIGINS = [
+    *ORIGINS[:3],
+    "https://a.tenant.example",
+    "https://a.b.tenant.example",
+    "https://tenant.example",
+    "https://evil.example",
+    "https://app.example.com.evil.example",
+    "null",
+]
 SAFE_METHODS = ["GET", "HEAD", "POST"]
 OTHER_METHODS = ["PUT", "DELETE", "PATCH", "patch", "QUERY"]
 UNSAFE_HEADERS = ["X-Token", "Authorization", "X-Trace-Id"]

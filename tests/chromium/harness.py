@@ -17,9 +17,10 @@ from .scenarios import Scenario
 def target_url(server: ScenarioServer, scenario: Scenario) -> str:
     if scenario.start in ("a", "b", "l"):
         return f"{server.base(scenario.slug, scenario.start)}/start"
-    port = {"mixed": server.ports[0], "badport": 1, "down": free_port()}[scenario.start]
+    port = {"mixed": server.ports[0], "badport": 1, "down": free_port(), "ftp": 21}[scenario.start]
     host = "mixed.corsguard.test" if scenario.start == "mixed" else "127.0.0.1"
-    return f"http://{host}:{port}/{scenario.slug}/start"
+    scheme = "ftp" if scenario.start == "ftp" else "http"
+    return f"{scheme}://{host}:{port}/{scenario.slug}/start"
 
 
 def fetch_request(server: ScenarioServer, scenario: Scenario) -> FetchRequest:

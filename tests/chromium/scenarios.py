@@ -664,7 +664,22 @@ BLOCKED_BEFORE_CORS = [
     ),
     Scenario("unsafe port", "net::ERR_UNSAFE_PORT", one(ALLOW), start="badport"),
     Scenario("server down", "net::ERR_CONNECTION_REFUSED", one(ALLOW), start="down"),
+    Scenario("ftp URL is not fetched", "unsupported-scheme", one(ALLOW), start="ftp"),
+    Scenario(
+        "header name with a space makes fetch throw",
+        "invalid-request",
+        one(ALLOW),
+        headers=(h("X Foo", "1"),),
+    ),
+    Scenario("forbidden method makes fetch throw", "invalid-request", one(ALLOW), method="CONNECT"),
+    Scenario("GET with a body makes fetch throw", "invalid-request", one(ALLOW), body=b"x"),
     Scenario("localhost page to loopback API", OK, one(ALLOW), origin=LOCAL_ORIGIN),
+    Scenario(
+        "insecure page to loopback API",
+        "InsecureLocalNetwork",
+        one(ALLOW),
+        origin="http://app.example.com",
+    ),
     Scenario(
         "http localhost page to localhost API", OK, one(ALLOW), start="l", origin=LOCAL_ORIGIN
     ),

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.chromium
 KNOWN_DISAGREEMENTS = {
     "acam-with-space-not-a-token": "failed parameter: chromium '', model 'GET PUT'",
     "acah-with-space-not-a-token": "failed parameter: chromium '', model 'x foo'",
+    # Local Network Access: an insecure page is refused loopback outright, no prompt.
+    "insecure-page-to-loopback-api": "verdict: chromium InsecureLocalNetwork, model ok",
 }
 # Chromium's answer depends on the target being loopback (Local Network Access); the model
 # answers for a public server. Compared against the expectations only: model -> Chromium.
@@ -34,7 +36,11 @@ def params() -> list[object]:
         pytest.param(
             s,
             id=s.slug,
-            marks=[pytest.mark.xfail(reason=KNOWN_DISAGREEMENTS[s.slug], strict=True)]
+            marks=[
+                pytest.mark.xfail(
+                    reason=KNOWN_DISAGREEMENTS[s.slug], raises=AssertionError, strict=True
+                )
+            ]
             if s.slug in KNOWN_DISAGREEMENTS
             else [],
         )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
+import socket
 import sys
 import time
 from pathlib import Path
@@ -12,7 +15,7 @@ import pytest
 from corsguard.browser import FetchRequest
 from corsguard.chromium import Chromium, ChromiumUnavailable, check_in_chromium, find_executable
 
-from .scenario_server import Route, ScenarioServer
+from .scenario_server import Reply, Route, ScenarioServer
 from .scenarios import ALLOW_CREDS, LOCAL_ORIGIN, ORIGIN
 
 pytestmark = pytest.mark.chromium
@@ -148,3 +151,63 @@ def test_a_probe_takes_about_half_a_second(
     for _ in range(3):
         assert chromium.fetch(FetchRequest(url, ORIGIN)).allowed
     assert (time.monotonic() - started) / 3 < 3
+
+
+def test_usable_where_an_asyncio_loop_runs(scenario_server: ScenarioServer) -> None:
+    url = route(scenario_server, "in-a-loop", Route(ALLOW_CREDS))
+
+    async def probe() -> bool:
+        return check_in_chromium(FetchRequest(url, ORIGIN)).allowed
+
+    assert asyncio.run(probe())
+
+
+def test_a_server_that_never_answers_times_out(chromium: Chromium) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        started = time.monotonic()
+        verdict = chromium.fetch(FetchRequest(f"http://127.0.0.1:{port}/", ORIGIN), timeout=1)
+    assert not verdict.allowed
+    assert verdict.error_text == "timeout"
+    assert verdict.cors_error is None
+    assert time.monotonic() - started < 5
+
+
+def test_exchanges_list_only_what_reached_the_server(
+    chromium: Chromium, scenario_server: ScenarioServer
+) -> None:
+    url = route(scenario_server, "held-back", Route(ALLOW_CREDS, Reply(204)))
+    verdict = chromium.fetch(FetchRequest(url, ORIGIN, method="PUT"))
+    assert verdict.cors_error == "PreflightMissingAllowOriginHeader"
+    assert verdict.exchanges == (f"OPTIONS {url} 204",)
+    assert [seen.method for seen in scenario_server.log("held-back")] == ["OPTIONS"]
+
+
+def test_a_crashed_browser_is_reported_not_leaked(chromium_path: str) -> None:
+    before = descendants(os.getpid())
+    browser = Chromium(chromium_path)
+    try:
+        started = descendants(os.getpid()) - before
+        main = [pid for pid in started if _is_browser_main(pid)]
+        assert main, "no chromium process found below this test"
+        for pid in main:
+            os.kill(pid, signal.SIGKILL)
+        with pytest.raises(ChromiumUnavailable, match="the probe broke down"):
+            browser.fetch(FetchRequest("http://127.0.0.1:1/", ORIGIN), timeout=5)
+    finally:
+        browser.close()
+    deadline = time.monotonic() + 5
+    while descendants(os.getpid()) - before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not descendants(os.getpid()) - before
+
+
+def _is_browser_main(pid: int) -> bool:
+    """The browser process: chromium's helpers (renderer, GPU, utility) carry ``--type=``."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"chromium" in argv[0] and not any(arg.startswith(b"--type=") for arg in argv)

@@ -25,9 +25,7 @@ class Response:
     @property
     def cors(self) -> dict[str, str]:
         """The CORS response headers (and Vary), lower-case names."""
-        return {
-            n: v for n, v in self.headers if n.startswith("access-control-") or n == "vary"
-        }
+        return {n: v for n, v in self.headers if n.startswith("access-control-") or n == "vary"}
 
 
 def scope(
@@ -112,6 +110,10 @@ def call(
 async def endpoint(scope: Message, receive: Any, send: Any) -> None:
     """An app answering 200 "ok" with one header of its own."""
     await send(
-        {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]}
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"text/plain")],
+        }
     )
     await send({"type": "http.response.body", "body": b"ok"})

@@ -58,6 +58,15 @@ def test_policy_warnings_are_logged_at_construction(caplog: pytest.LogCaptureFix
     assert any("max_age" in r.getMessage() for r in warned)
 
 
+def test_every_policy_option_is_a_keyword_of_the_middleware() -> None:
+    import inspect
+
+    from corsguard.policy.options import OPTION_NAMES
+
+    parameters = inspect.signature(CORSMiddleware).parameters
+    assert set(parameters) >= OPTION_NAMES
+
+
 def test_policy_and_keywords_together_are_refused() -> None:
     with pytest.raises(TypeError, match="both policy= and option keywords"):
         CORSMiddleware(endpoint, CORSPolicy(allow_origins=[APP]), allow_credentials=True)
@@ -209,5 +218,8 @@ def test_allow_origin_that_raises_refuses_the_origin_and_logs(
 
 
 def test_allow_origin_must_answer_true_exactly() -> None:
-    middleware = CORSMiddleware(endpoint, allow_origin=lambda origin: "yes")
+    def truthy(origin: str) -> Any:
+        return "yes"  # a careless callable; only True allows
+
+    middleware = CORSMiddleware(endpoint, allow_origin=truthy)
     assert call(middleware, "GET", "/", [("origin", TENANT)]).cors == {"vary": "Origin"}

@@ -18,14 +18,16 @@ APP = "https://app.example.com"
 EVIL = "https://evil.example"
 
 
-def preflight_headers(origin: str, method: str, request_headers: str = "") -> list:
+def preflight_headers(origin: str, method: str, request_headers: str = "") -> list[tuple[str, str]]:
     headers = [("origin", origin), ("access-control-request-method", method)]
     if request_headers:
         headers.append(("access-control-request-headers", request_headers))
     return headers
 
 
-DEBUG = CORSPolicy(allow_origins=[APP], allow_methods=["PUT"], allow_headers=["X-Token"], debug=True)
+DEBUG = CORSPolicy(
+    allow_origins=[APP], allow_methods=["PUT"], allow_headers=["X-Token"], debug=True
+)
 
 
 @pytest.mark.parametrize(
@@ -54,7 +56,7 @@ DEBUG = CORSPolicy(allow_origins=[APP], allow_methods=["PUT"], allow_headers=["X
     ],
 )
 def test_debug_mode_names_the_failed_part_and_the_fix(
-    headers: list, names: list[str], caplog: pytest.LogCaptureFixture
+    headers: list[tuple[str, str]], names: list[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="corsguard")
     response = call(CORSMiddleware(endpoint, DEBUG), "OPTIONS", "/items", headers)
@@ -101,11 +103,17 @@ def test_request_values_cannot_forge_log_lines(
     value: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="corsguard")
-    headers = [("origin", value.encode("utf-8").decode("latin-1")), *preflight_headers(APP, "PUT")[1:]]
+    headers = [
+        ("origin", value.encode("utf-8").decode("latin-1")),
+        *preflight_headers(APP, "PUT")[1:],
+    ]
     call(CORSMiddleware(endpoint, DEBUG), "OPTIONS", "/", headers)
     message = caplog.records[-1].getMessage()
-    assert "\n" not in message and "\r" not in message and "\x1b" not in message
-    assert message.isascii() and message.isprintable()
+    assert "\n" not in message
+    assert "\r" not in message
+    assert "\x1b" not in message
+    assert message.isascii()
+    assert message.isprintable()
 
 
 def test_escape_bounds_the_length_of_a_logged_value() -> None:
@@ -119,7 +127,7 @@ def test_a_64_kib_request_header_list_is_refused_without_being_parsed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     parsed: list[int] = []
-    original = preflight_module.parse_token_list
+    original = preflight_module.parse_token_list  # type: ignore[attr-defined]
 
     def counting(value: str, *, max_items: int | None = None) -> list[str] | None:
         parsed.append(len(value))
@@ -140,7 +148,9 @@ def test_a_64_kib_request_header_list_is_refused_without_being_parsed(
 def test_too_many_header_names_are_refused() -> None:
     policy = CORSPolicy(allow_origins=[APP], allow_headers=["*"])
     many = ",".join(f"x-{i}" for i in range(65))
-    response = call(CORSMiddleware(endpoint, policy), "OPTIONS", "/", preflight_headers(APP, "GET", many))
+    response = call(
+        CORSMiddleware(endpoint, policy), "OPTIONS", "/", preflight_headers(APP, "GET", many)
+    )
     assert response.status == 403
 
 

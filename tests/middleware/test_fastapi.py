@@ -211,7 +211,7 @@ def test_install_wraps_a_plain_asgi_app_directly() -> None:
 def websocket_result(app: Any, origin: str | None, host: str = "api.example.com") -> int:
     headers = [("origin", origin)] if origin is not None else []
     request = scope("GET", "/ws", headers, kind="websocket")
-    request["headers"] = [(b"host", host.encode())] + request["headers"][1:]
+    request["headers"] = [(b"host", host.encode()), *request["headers"][1:]]
     return asyncio.run(acall(app, request)).status
 
 

@@ -24,7 +24,9 @@ def variants(origin: str) -> st.SearchStrategy[str]:
     """Near misses of an allowed origin: the usual tricks against origin checks."""
     return st.one_of(
         st.just(origin),
-        st.builds(lambda s: origin + s, st.sampled_from(["/", ".", ".evil.example", ":443", "%00"])),
+        st.builds(
+            lambda s: origin + s, st.sampled_from(["/", ".", ".evil.example", ":443", "%00"])
+        ),
         st.builds(lambda s: s + origin, st.sampled_from(["x", "https://evil.", " "])),
         st.just(origin.upper()),
         st.just(origin.replace("https", "http")),
@@ -54,7 +56,9 @@ def test_never_grants_an_origin_the_policy_does_not_match(
     headers = [("origin", raw)]
     if preflight:
         headers.append(("access-control-request-method", "PUT"))
-    response = call(CORSMiddleware(endpoint, policy), "OPTIONS" if preflight else "GET", "/", headers)
+    response = call(
+        CORSMiddleware(endpoint, policy), "OPTIONS" if preflight else "GET", "/", headers
+    )
     granted = response.get("access-control-allow-origin")
     if policy.match_origin(raw):
         assert granted == raw

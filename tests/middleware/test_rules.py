@@ -28,7 +28,9 @@ class Row:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def preflight(origin: str, method: str, request_headers: str | None = None) -> tuple:
+def preflight(
+    origin: str, method: str, request_headers: str | None = None
+) -> tuple[tuple[str, str], ...]:
     headers = [("origin", origin), ("access-control-request-method", method)]
     if request_headers is not None:
         headers.append(("access-control-request-headers", request_headers))

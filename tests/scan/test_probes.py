@@ -41,7 +41,7 @@ def by_origin(probes: list[Probe]) -> dict[str, Probe]:
         ("https://codepen.io", "third-party-origin"),
         ("https://cgtok.vercel.app", "third-party-origin"),
         ("http://localhost:3000", "localhost-origin"),
-        ("http://127.0.0.1:8080", "localhost-origin"),
+        ("http://127.0.0.1:8000", "localhost-origin"),
         ("http://[::1]:3000", "localhost-origin"),
         ("https://app.example.com:8443", "any-port"),
         # from the target's own host, for servers that compare the Origin with their Host

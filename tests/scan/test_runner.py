@@ -71,3 +71,19 @@ def test_every_probe_goes_out_as_simple_request_and_the_deciding_ones_as_preflig
     assert ("private-network", "GET", "none") in kinds
     simple = {o.request.probe.origin for o in result.observations if o.request.kind == "simple"}
     assert simple == {p.origin for p in result.probes}
+
+
+def test_rate_limited_requests_are_retried() -> None:
+    seen: dict[str, int] = {}
+
+    async def limited(scope: Scope, receive: Receive, send: Send) -> None:
+        key = repr(scope["headers"]) + scope["method"]
+        seen[key] = seen.get(key, 0) + 1
+        status = 429 if seen[key] == 1 else 200
+        headers = [(b"retry-after", b"0")] if status == 429 else []
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+    (result,) = scan([Target("https://api.example.com/x")], [], ScanOptions(app=limited, retries=1))
+    assert {o.status for o in result.observations} == {200}
+    assert set(seen.values()) == {2}

@@ -15,6 +15,9 @@ from typing import Any
 from starlette.middleware.cors import CORSMiddleware as StarletteCORS
 from starlette.types import Receive, Scope, Send
 
+from corsguard.middleware import CORSMiddleware
+from corsguard.policy import CORSPolicy
+
 TRUSTED = "https://app.example.com"
 API = "https://api.example.com"
 
@@ -177,7 +180,7 @@ async def _data(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 def _correct_apps() -> dict[str, Any]:
-    apps: dict[str, Any] = {
+    return {
         "starlette-strict": StarletteCORS(
             _data,
             allow_origins=[TRUSTED],
@@ -190,24 +193,17 @@ def _correct_apps() -> dict[str, Any]:
             allow_origin_regex=r"https://[a-z0-9-]+\.example\.com",
             allow_credentials=True,
         ),
-    }
-    from corsguard.middleware import CORSMiddleware
-    from corsguard.policy import CORSPolicy
-
-    try:  # DEVTEMP
-        apps["corsguard"] = CORSMiddleware(
+        "corsguard": CORSMiddleware(
             _data,
             CORSPolicy(
                 allow_origins=[TRUSTED], allow_credentials=True, allow_methods=["GET", "POST"]
             ),
-        )
-        apps["corsguard-subdomains"] = CORSMiddleware(
+        ),
+        "corsguard-subdomains": CORSMiddleware(
             _data,
             CORSPolicy(allow_origins=["https://*.example.com"], allow_credentials=True),
-        )
-    except NotImplementedError:  # DEVTEMP
-        pass
-    return apps
+        ),
+    }
 
 
 CORRECT_APPS = _correct_apps()

@@ -41,22 +41,22 @@ class AuditResult:
         }
 
 
-def audit_target(target: str, *, probe: bool = True) -> AuditResult:
+def audit_target(target: str, *, probe: bool = True, factory: bool = False) -> AuditResult:
     """Audit ``module:attr`` or an nginx config path.
 
     Raises one of ``AUDIT_ERRORS`` when the audit cannot start (the message has the fix).
     """
     if is_app_target(target) and not Path(target).exists():
-        return audit_app_target(target, probe=probe)
+        return audit_app_target(target, probe=probe, factory=factory)
     return audit_nginx_target(target)
 
 
-def audit_app_target(target: str, *, probe: bool = True) -> AuditResult:
+def audit_app_target(target: str, *, probe: bool = True, factory: bool = False) -> AuditResult:
     from corsguard.audit.app_rules import audit_app
     from corsguard.audit.fix import fix_for
     from corsguard.audit.introspect import introspect
 
-    app = load_app(target)
+    app = load_app(target, factory=factory)
     root = introspect(app)
     findings = audit_app(target, root)
     notes: list[str] = []

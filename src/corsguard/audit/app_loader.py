@@ -24,11 +24,12 @@ def is_app_target(target: str) -> bool:
     )
 
 
-def load_app(target: str) -> Any:
+def load_app(target: str, *, factory: bool = False) -> Any:
     """Import ``module`` and return ``attr`` (dotted attributes allowed: ``pkg.main:api.app``).
 
     The current directory is put on ``sys.path`` first, as uvicorn does, so that
-    ``corsguard audit main:app`` works from the project directory.
+    ``corsguard audit main:app`` works from the project directory. With ``factory`` the
+    attribute is an app factory (uvicorn's ``--factory``), called without arguments.
     """
     if not is_app_target(target):
         raise AppLoadError(
@@ -64,9 +65,23 @@ def load_app(target: str) -> Any:
                 f"{target}: module {module_name!r} has no attribute {attr_path!r}; "
                 "name the variable that holds the app, for example 'main:app'."
             )
+    if factory:
+        value = _call_factory(target, value)
     if not callable(value):
         raise AppLoadError(
             f"{target}: {attr_path!r} is a {type(value).__name__}, not an ASGI app; "
             "point to the FastAPI or Starlette application object."
         )
     return value
+
+
+def _call_factory(target: str, factory: Any) -> Any:
+    if not callable(factory):
+        raise AppLoadError(f"{target}: --factory given, but it is not callable.")
+    try:
+        return factory()
+    except Exception as error:
+        raise AppLoadError(
+            f"{target}: the app factory raised {type(error).__name__}: {error}; it must build "
+            "the app without arguments, as uvicorn --factory calls it."
+        ) from error

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from corsguard.audit.introspect import AppNode, CorsSetup, Route
@@ -93,17 +93,22 @@ def _requests(
     from corsguard.browser import FetchRequest
 
     for node in root.walk():
+        paths = {route.path for route in node.routes}
         for route in node.routes:
             if route.websocket or route.name in FRAMEWORK_ROUTES:
                 continue
-            url = BASE_URL + concrete_path(route.path)
-            for method in route.methods:
+            urls = [BASE_URL + concrete_path(route.path)]
+            twin = route.path.rstrip("/")
+            if node.redirect_slashes and route.path.endswith("/") and twin and twin not in paths:
+                # Frontends often call the other spelling; redirect_slashes answers it 307.
+                urls.append(BASE_URL + concrete_path(twin))
+            for url, method in ((u, m) for u in urls for m in route.methods):
                 if method in ("HEAD", "OPTIONS"):
                     continue
                 has_body = method in _BODY_METHODS
                 for origin in origins:
                     yield (
-                        route,
+                        replace(route, path=url.removeprefix(BASE_URL)),
                         method,
                         FetchRequest(
                             url=url,

@@ -114,6 +114,15 @@ def _apply(options: dict[str, Any], code: str, option: str, value: str) -> str:
             "allow_origins: '*' with credentials let every website read your users' data; "
             f"replace {EXAMPLE_ORIGIN} below with the origins of your frontends"
         )
+    if name == "allow_origin_regex" and isinstance(options.get(name), str):
+        pattern = subdomain_pattern(options[name])
+        if pattern is not None:
+            # The usual intent of 'https://.*\.example\.com': every subdomain, which
+            # corsguard writes as a pattern that matches whole labels only.
+            options.pop(name)
+            origins = list(options.get("allow_origins", []))
+            options["allow_origins"] = [*origins, pattern] if pattern not in origins else origins
+            return f"{name}: {value!r} written as the pattern {pattern!r} in allow_origins ({code})"
     items = options.get(name)
     if isinstance(items, list) and index is not None and index < len(items):
         repaired = _repair_origin(code, str(items[index])) if name == "allow_origins" else None
@@ -131,6 +140,20 @@ def _apply(options: dict[str, Any], code: str, option: str, value: str) -> str:
         return f"{name}: removed '*' listed with other origins ({code})"
     options.pop(name, None)
     return f"{name}: reset to the default ({code})"
+
+
+_SUBDOMAIN_REGEX = re.compile(
+    r"\^?(?P<scheme>https?)://(?:\.\*|\.\+|\[a-z0-9-\]\+|\[a-zA-Z0-9-\]\+)\\?\."
+    r"(?P<domain>(?:[a-z0-9-]+\\?\.)+[a-z]{2,})\$?"
+)
+
+
+def subdomain_pattern(regex: str) -> str | None:
+    """``https://*.example.com`` for a regex that means "any subdomain of example.com"."""
+    match = _SUBDOMAIN_REGEX.fullmatch(regex.strip())
+    if match is None:
+        return None
+    return f"{match['scheme']}://*.{match['domain'].replace(chr(92), '')}"
 
 
 def _repair_origin(code: str, value: str) -> str | None:

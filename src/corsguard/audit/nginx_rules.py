@@ -135,7 +135,9 @@ def _label(directive: Directive, parent: Level) -> str:
     if directive.name == "server":
         listen = next((d.args[0] for d in directive.children("listen") if d.args), "")
         names = next((" ".join(d.args) for d in directive.children("server_name")), "")
-        return "server " + (names or f"listen {listen}" if (names or listen) else "block")
+        if names:
+            return f"server {names}"
+        return f"server listen {listen}" if listen else "server"
     if directive.name == "location":
         return "location " + " ".join(directive.args)
     if directive.name == "if":
@@ -184,7 +186,7 @@ def _level_findings(level: Level, variables: Variables) -> list[Finding]:
             continue
         if _reflects(header, level, variables):
             code = codes.ORIGIN_REFLECTED_CREDENTIALS if credentials else codes.ORIGIN_REFLECTED
-            tail = ", together with Access-Control-Allow-Credentials: true," if credentials else ""
+            tail = ", together with Access-Control-Allow-Credentials: true" if credentials else ""
             found.append(
                 finding(
                     code,
@@ -217,6 +219,63 @@ def _level_findings(level: Level, variables: Variables) -> list[Finding]:
     found += _dropped(level)
     found += _duplicates(level)
     found += _options_shortcut(level, variables)
+    found += _proxy_errors(level)
+    found += _limit_except(level)
+    return found
+
+
+def _setting(level: Level | None, name: str) -> Directive | None:
+    """The directive in effect: this level's, else the nearest enclosing level's."""
+    while level is not None:
+        own = next(level.directive.children(name), None)
+        if own is not None:
+            return own
+        level = level.parent
+    return None
+
+
+def _proxy_errors(level: Level) -> list[Finding]:
+    if next(level.directive.children("proxy_pass"), None) is None:
+        return []
+    intercept = _setting(level, "proxy_intercept_errors")
+    if intercept is None or intercept.args[:1] != ("on",) or not _setting(level, "error_page"):
+        return []
+    if any(h.name == ACAO and h.always for h in level.headers):
+        return []
+    return [
+        finding(
+            codes.INTERCEPTED_ERRORS,
+            level.directive,
+            f"{level.label}: 'proxy_intercept_errors on' ({intercept.location}) replaces the "
+            "application's error responses with nginx's error_page, which carries no CORS "
+            "headers",
+        )
+    ]
+
+
+# Directives that make limit_except refuse the methods it does not list.
+_RESTRICTIONS = frozenset({"deny", "auth_basic", "auth_request", "auth_jwt"})
+
+
+def _limit_except(level: Level) -> list[Finding]:
+    found: list[Finding] = []
+    cors = any(h.is_cors for h in level.headers)
+    proxied = any(next(level.directive.children(name), None) for name in PASSES)
+    for limit in level.directive.children("limit_except"):
+        methods = {method.upper() for method in limit.args}
+        restricted = any(d.name in _RESTRICTIONS for d in limit.block or ())
+        if "OPTIONS" in methods or not restricted or not (cors or proxied):
+            continue
+        allowed = " ".join(limit.args)
+        found.append(
+            finding(
+                codes.LIMIT_EXCEPT_PREFLIGHT,
+                limit,
+                f"{level.label}: 'limit_except {allowed}' refuses OPTIONS, so every preflight "
+                "is answered 401/403 by nginx without CORS headers",
+                fix=f"Let preflights through: 'limit_except {allowed} OPTIONS {{ ... }}'.",
+            )
+        )
     return found
 
 

@@ -73,7 +73,11 @@ def is_preflight_error(error: CorsError) -> bool:
 PREFLIGHT_INFIX = "Response to preflight request doesn't pass access control check: "
 # Blink's kNoCorsInformation, appended for fetch() where the header value itself is wrong.
 NO_CORS_INFORMATION = " Have the server send the header with a valid value."
-CORS_SCHEMES = "chrome, chrome-extension, chrome-untrusted, data, http, https, isolated-app"
+# As Chromium 156 lists them (observed console output).
+CORS_SCHEMES = (
+    "chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, "
+    "http, https, isolated-app"
+)
 
 _BODIES: dict[CorsError, str] = {
     CorsError.DISALLOWED_BY_MODE: "Cross origin requests are not allowed by request mode.",

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from corsguard.browser import blocking, differences
 from corsguard.browser.cors_check import AccessFailure, check_access
-from corsguard.browser.errors import console_message, mixed_content_message
+from corsguard.browser.errors import CorsError, console_message, mixed_content_message
 from corsguard.browser.exposure import readable_headers
 from corsguard.browser.preflight import (
     PreflightResult,
@@ -24,6 +24,7 @@ from corsguard.browser.preflight import (
 from corsguard.browser.redirects import (
     MAX_REDIRECTS,
     headers_after_redirect,
+    is_unsafe_redirect,
     location_error,
     method_after_redirect,
     redirect_location,
@@ -215,6 +216,10 @@ class BrowserFetch:
         self._pending = self._actual_request()
 
     def _receive_actual(self, request: HttpRequest, response: HttpResponse) -> None:
+        new_url = redirect_location(response, request.url)
+        if new_url is not None and is_unsafe_redirect(new_url):
+            self._block("network-error", None, network_error="net::ERR_UNSAFE_REDIRECT")
+            return
         if self._cors_flag:
             # fetch.bs #http-fetch step 4.4: every response, redirects and errors included.
             failure = check_access(
@@ -223,7 +228,6 @@ class BrowserFetch:
             if failure is not None:
                 self._fail(failure, request.url)
                 return
-        new_url = redirect_location(response, request.url)
         if new_url is None:
             self._finish_allowed(response)
             return
@@ -238,15 +242,16 @@ class BrowserFetch:
             self._block("network-error", None, network_error="net::ERR_TOO_MANY_REDIRECTS")
             return
         self._redirects += 1
-        error = location_error(
-            new_url, self._initiator, cors_flag=self._cors_flag, tainted=self._tainted
-        )
-        if error is not None:
-            # Chromium 156 reports RedirectContainsCredentials with an empty parameter.
-            self._fail(AccessFailure(error, "", "location"), request.url)
+        error = location_error(new_url, self._initiator, tainted=self._tainted)
+        if error is CorsError.CORS_DISABLED_SCHEME:
+            # Chromium names the new location as the URL it refused, "redirected from" the first.
+            self._url = new_url
+            self._fail(AccessFailure(error, "", "location"), new_url)
             return
-        if urlsplit(new_url).scheme.lower() not in ("http", "https"):
-            self._block("network-error", None, network_error="net::ERR_UNSAFE_REDIRECT")
+        if error is not None:
+            # Chromium 156 reports RedirectContainsCredentials with an empty parameter, at the
+            # URL that redirected.
+            self._fail(AccessFailure(error, "", "location"), request.url)
             return
         method = method_after_redirect(response.status, self._method)
         method_changed = method != self._method

@@ -15,6 +15,8 @@ from corsguard.browser.urls import has_userinfo
 from corsguard.protocol.origin import Origin, origin_of_url, same_origin
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# services/network/url_loader.cc IsSafeRedirectTarget: net::ERR_UNSAFE_REDIRECT, no CORS error.
+UNSAFE_REDIRECT_SCHEMES = frozenset({"about", "blob", "data", "file", "filesystem", "javascript"})
 # fetch.bs #http-redirect-fetch step 5; Chromium's redirect_limit_.
 MAX_REDIRECTS = 20
 # fetch.bs #request-body-header-name: removed when a redirect turns the request into a GET.
@@ -45,12 +47,19 @@ def method_after_redirect(status: int, method: str) -> str:
     return method
 
 
-def location_error(
-    new_url: str, initiator: Origin | None, *, cors_flag: bool, tainted: bool
-) -> CorsError | None:
-    """Chromium's ``CheckRedirectLocation``: scheme and userinfo of the new location."""
+def is_unsafe_redirect(new_url: str) -> bool:
+    """The network service refuses these targets before CORS sees the redirect at all."""
+    return urlsplit(new_url).scheme.lower() in UNSAFE_REDIRECT_SCHEMES
+
+
+def location_error(new_url: str, initiator: Origin | None, *, tainted: bool) -> CorsError | None:
+    """Chromium's ``CheckRedirectLocation``: scheme and userinfo of the new location.
+
+    fetch() requests are in mode "cors", so a hop to a non-HTTP(S) scheme fails as
+    CorsDisabledScheme even when the request was same-origin so far.
+    """
     scheme = urlsplit(new_url).scheme.lower()
-    if cors_flag and scheme not in ("http", "https"):
+    if scheme not in ("http", "https"):
         return CorsError.CORS_DISABLED_SCHEME
     if has_userinfo(new_url) and (tainted or not same_origin(initiator, origin_of_url(new_url))):
         return CorsError.REDIRECT_CONTAINS_CREDENTIALS

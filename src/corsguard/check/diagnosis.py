@@ -11,24 +11,12 @@ from urllib.parse import urlsplit
 
 from corsguard.browser import FetchRequest, HttpRequest, HttpResponse, Verdict
 from corsguard.browser.differences import finding
+from corsguard.check.error_pages import error_without_cors, snippet, status_line
 from corsguard.check.exchange import AppError
+from corsguard.check.hazards import hazards
 from corsguard.codes import diagnosis as codes
 from corsguard.findings import Finding
 from corsguard.protocol.origin import DEFAULT_PORTS
-
-PROXY_SERVERS = ("nginx", "apache", "envoy", "cloudflare", "traefik", "haproxy", "caddy", "awselb")
-STATUS_TEXT = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    422: "Unprocessable Entity",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
 
 
 def diagnose(
@@ -40,7 +28,7 @@ def diagnose(
         cause = _cause(request, verdict, list(app_errors))
         if cause is not None:
             found.append(cause)
-    found += _hazards(request, verdict)
+    found += hazards(request, verdict)
     if verdict.allowed and not verdict.decisive_header and verdict.exchanges:
         found.append(
             finding(
@@ -60,7 +48,7 @@ def _cause(request: FetchRequest, verdict: Verdict, app_errors: list[AppError]) 
     error = verdict.cors_error or ""
     preflight = exchange.request.is_preflight
     where = "the preflight (OPTIONS)" if preflight else f"the {exchange.request.method} request"
-    status = f"{response.status} {STATUS_TEXT.get(response.status, '')}".strip()
+    status = status_line(response.status)
 
     if error == "PreflightDisallowedRedirect":
         return _preflight_redirect(url, response)
@@ -89,7 +77,7 @@ def _cause(request: FetchRequest, verdict: Verdict, app_errors: list[AppError]) 
                 status=response.status,
             )
     if error.endswith("MissingAllowOriginHeader"):
-        body = _snippet(response)
+        body = snippet(response)
         if preflight and body.startswith("Disallowed CORS"):
             return finding(
                 codes.NO_CORS_HEADERS,
@@ -102,7 +90,7 @@ def _cause(request: FetchRequest, verdict: Verdict, app_errors: list[AppError]) 
                 body=body,
             )
         if response.status >= 400:
-            return _error_without_cors(url, where, status, response, app_errors)
+            return error_without_cors(url, where, status, response, app_errors)
         return finding(
             codes.NO_CORS_HEADERS,
             f"{url}: {where} got {status} without Access-Control-Allow-Origin; either no CORS "
@@ -113,7 +101,7 @@ def _cause(request: FetchRequest, verdict: Verdict, app_errors: list[AppError]) 
             url,
         )
     if error == "PreflightInvalidStatus":
-        body = _snippet(response)
+        body = snippet(response)
         said = f" and says {body!r}" if body else ""
         return finding(
             codes.PREFLIGHT_REJECTED,
@@ -278,66 +266,6 @@ def _preflight_redirect(url: str, response: HttpResponse) -> Finding:
     )
 
 
-def _error_without_cors(
-    url: str, where: str, status: str, response: HttpResponse, app_errors: list[AppError]
-) -> Finding:
-    server = (response.header("server") or "").lower()
-    code = response.status
-    if code in (502, 503, 504) and (
-        any(p in server for p in PROXY_SERVERS) or response.header("via") is not None
-    ):
-        return finding(
-            codes.PROXY_ERROR_PAGE,
-            f"{url}: {where} got {status} from the proxy ({response.header('server') or 'Via'}), "
-            "whose error page has no CORS headers; the real problem is that the proxy cannot "
-            "reach the app",
-            "Fix the upstream: is the app running and listening where proxy_pass points? Check "
-            "the proxy's error log. To see the real status in the browser next time, add CORS "
-            "headers to error pages too: add_header Access-Control-Allow-Origin $cors_origin "
-            "always;",
-            url,
-            status=code,
-            server=response.header("server"),
-        )
-    crash = next((e for e in reversed(app_errors) if e.url == url), None)
-    body = _snippet(response)
-    detail = f"; the app raised {crash.summary} at {crash.where}" if crash else ""
-    if not crash and body:
-        detail = f"; the body says {body!r}"
-    if code >= 500:
-        fix = (
-            "Fix the error first. Then install CORS outermost so error responses carry CORS "
-            "headers and the browser shows the real status: corsguard.install(app, policy) "
-            "wraps outside Starlette's ServerErrorMiddleware, which answers 500s without "
-            "them under app.add_middleware(CORSMiddleware)."
-        )
-    elif code == 404:
-        fix = (
-            "Check the URL: no route matches it. Install CORS outermost "
-            "(corsguard.install(app, policy)) so even 404s carry CORS headers."
-        )
-    elif code in (401, 403):
-        fix = (
-            "Send valid credentials (cookies need credentials: 'include', tokens an "
-            "Authorization header), and install CORS outermost so the error is readable."
-        )
-    else:
-        fix = (
-            "Fix the request the error describes, and install CORS outermost "
-            "(corsguard.install(app, policy)) so error responses carry CORS headers."
-        )
-    return finding(
-        codes.ERROR_WITHOUT_CORS,
-        f"{url}: the real problem is {where}'s {status}{detail}; the error response has no "
-        "CORS headers, so the browser reports a CORS error instead",
-        fix,
-        url,
-        status=code,
-        body=body,
-        exception=crash.summary if crash else None,
-    )
-
-
 def _mismatch(request: FetchRequest, verdict: Verdict, url: str, response: HttpResponse) -> Finding:
     value = verdict.failed_parameter or ""
     if verdict.tainted_origin and value == request.origin:
@@ -409,35 +337,3 @@ def _method(request: FetchRequest, url: str, response: HttpResponse, method: str
         url,
         method=method,
     )
-
-
-def _hazards(request: FetchRequest, verdict: Verdict) -> list[Finding]:
-    found: list[Finding] = []
-    for exchange in verdict.exchanges:
-        response = exchange.response
-        origin = exchange.request.header("origin")
-        allow = response.header("access-control-allow-origin")
-        if origin is None or allow != origin or origin == "null":
-            continue
-        vary = [v.strip().lower() for v in (response.header("vary") or "").split(",")]
-        if "origin" in vary or "*" in vary:
-            continue
-        found.append(
-            finding(
-                codes.REFLECTED_WITHOUT_VARY,
-                f"{exchange.request.url}: Access-Control-Allow-Origin echoes {origin!r} without "
-                "Vary: Origin; a shared cache can serve this answer to another origin, which "
-                "then fails CORS at random",
-                "Add Vary: Origin to every response whose Access-Control-Allow-Origin depends "
-                "on the request (corsguard's middleware does; in nginx: add_header Vary Origin "
-                "always;).",
-                exchange.request.url,
-            )
-        )
-        break
-    return found
-
-
-def _snippet(response: HttpResponse, limit: int = 200) -> str:
-    text = response.body[:limit].decode("utf-8", "replace").strip()
-    return " ".join(text.split())

@@ -76,7 +76,11 @@ class Sender:
 
 
 class HttpSender(Sender):
-    """Over the network with httpx (the ``cli`` extra)."""
+    """Over the network with httpx's transport (the ``cli`` extra).
+
+    The transport, not ``httpx.Client``: no cookie jar, no redirect logic (which would choke on
+    ``Location: data:…`` before the model saw the response), nothing added to the request.
+    """
 
     def __init__(
         self,
@@ -95,64 +99,62 @@ class HttpSender(Sender):
         self._timeout = timeout
         self._verify = verify
         # Loading the CA bundle costs tens of milliseconds: plain-http checks never need it, so
-        # the TLS client is made on the first https request only.
-        self._clients: dict[str, Any] = {}
+        # the TLS transport is made on the first https request only.
+        self._transports: dict[str, Any] = {}
 
-    def _client(self, url: str) -> Any:
-        tls = url.lower().startswith("https:")
+    def _transport(self, tls: bool) -> Any:
         key = "https" if tls else "http"
-        if key not in self._clients:
-            self._clients[key] = self._httpx.Client(
-                timeout=self._timeout, follow_redirects=False, verify=self._verify if tls else False
-            )
-        return self._clients[key]
+        if key not in self._transports:
+            self._transports[key] = self._httpx.HTTPTransport(verify=self._verify if tls else False)
+        return self._transports[key]
 
     def __call__(self, outgoing: HttpRequest) -> HttpResponse:
         httpx = self._httpx
-        request = httpx.Request(
-            outgoing.method,
-            outgoing.url,
-            headers=self.wire_headers(outgoing),
-            content=outgoing.body,
-        )
+        tls = outgoing.url.lower().startswith("https:")
+        try:
+            request = httpx.Request(
+                outgoing.method,
+                outgoing.url,
+                headers=self.wire_headers(outgoing),
+                content=outgoing.body,
+                extensions={"timeout": httpx.Timeout(self._timeout).as_dict()},
+            )
+        except httpx.InvalidURL as exc:
+            raise CheckNetworkError(f"{outgoing.url}: {exc}") from exc
         request.method = outgoing.method  # httpx upper-cases; browsers send "patch" as "patch"
-        client = self._client(outgoing.url)
         try:
             try:
-                response, body = self._send(client, request)
+                status, headers, body = self._send(self._transport(tls), request)
             except (httpx.RemoteProtocolError, httpx.ReadError):
                 # Like browsers, retry once on a fresh connection when a reused one was closed.
-                self._clients.pop("https" if outgoing.url.lower().startswith("https:") else "http")
-                client.close()
-                client = self._client(outgoing.url)
-                response, body = self._send(client, request)
+                self._transports.pop("https" if tls else "http").close()
+                status, headers, body = self._send(self._transport(tls), request)
         except httpx.TimeoutException as exc:
             raise CheckNetworkError(f"{outgoing.url}: timed out ({exc})") from exc
         except httpx.HTTPError as exc:
             raise CheckNetworkError(f"{outgoing.url}: {exc or type(exc).__name__}") from exc
-        client.cookies.clear()  # the next request decides its own cookies
-        headers = tuple(
-            (name.decode("latin-1"), value.decode("latin-1"))
-            for name, value in response.headers.raw
-        )
-        return HttpResponse(response.status_code, headers, body[:MAX_BODY])
+        return HttpResponse(status, headers, body)
 
     @staticmethod
-    def _send(client: Any, request: Any) -> tuple[Any, bytes]:
-        response = client.send(request, stream=True)
+    def _send(transport: Any, request: Any) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
+        response = transport.handle_request(request)
         body = b""
         try:
-            for chunk in response.iter_raw():
+            for chunk in response.stream:
                 body += chunk
                 if len(body) >= MAX_BODY:
                     break
         finally:
-            response.close()
-        return response, body
+            response.stream.close()
+        headers = tuple(
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, value in response.headers.raw
+        )
+        return int(response.status_code), headers, body[:MAX_BODY]
 
     def close(self) -> None:
-        for client in self._clients.values():
-            client.close()
+        for transport in self._transports.values():
+            transport.close()
 
 
 class AsgiSender(Sender):

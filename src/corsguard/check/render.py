@@ -7,6 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 from corsguard.browser import Exchange
+from corsguard.check.needs import needs
 from corsguard.check.result import CheckResult
 from corsguard.findings import Finding
 
@@ -48,6 +49,14 @@ def render_text(result: CheckResult, browser: dict[str, Any] | None = None) -> s
         ]
     elif result.preflight is not None and result.actual is None:
         lines += ["", "actual request: not sent, because the preflight failed"]
+    wanted = needs(request, verdict)
+    if wanted is not None:
+        lines += ["", "For Chrome to allow it, the server must answer:"]
+        if wanted.preflight is not None:
+            lines.append("  the preflight (OPTIONS):")
+            lines += [f"    {name}: {value}" for name, value in wanted.preflight]
+        lines.append(f"  the {request.method} request (every response, redirects and errors too):")
+        lines += [f"    {name}: {value}" for name, value in wanted.actual]
     if result.findings:
         lines += ["", "Diagnosis:"]
         for item in result.findings:

@@ -38,6 +38,15 @@ class CheckResult:
             return None
         return exchanges[-1]
 
+    def _needs_json(self) -> dict[str, Any] | None:
+        from corsguard.check.needs import needs
+
+        wanted = needs(self.request, self.verdict)
+        if wanted is None:
+            return None
+        preflight = headers_to_json(wanted.preflight) if wanted.preflight is not None else None
+        return {"preflight": preflight, "actual": headers_to_json(wanted.actual)}
+
     def to_json(self) -> dict[str, Any]:
         verdict = self.verdict
         preflight, actual = self.preflight, self.actual
@@ -60,6 +69,7 @@ class CheckResult:
             "actual": exchange_to_json(actual) if actual else None,
             "exchanges": [exchange_to_json(e) for e in verdict.exchanges],
             "readable_headers": list(verdict.readable_headers),
+            "needs": self._needs_json(),
             "findings": [f.to_json() for f in self.findings],
             "elapsed_ms": round(self.elapsed_ms, 2),
             "transport": self.transport,

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from corsguard.browser import FetchRequest
 from corsguard.chromium import page
-from corsguard.chromium.errors import launch_failed, missing_extra
+from corsguard.chromium.errors import launch_failed, missing_extra, probe_failed
 from corsguard.chromium.events import ProbeEvents
 from corsguard.chromium.executable import find_executable
 from corsguard.chromium.verdict import ChromiumVerdict
@@ -51,7 +52,10 @@ class Chromium:
     insecure origins (``http://`` other than localhost) cannot be granted it: Chromium reports
     ``InsecureLocalNetwork`` for them, as it does for real users.
 
-    Not thread-safe: use an instance from the thread that created it.
+    The browser is driven from one private thread: Playwright's synchronous API refuses to run
+    where an asyncio loop is running (an async app, a test with an event loop, or another
+    ``Chromium``), and the thread keeps every instance independent of its caller. Probes of
+    one instance run one at a time.
     """
 
     def __init__(
@@ -64,42 +68,35 @@ class Chromium:
         self.executable = find_executable(executable)
         self.grant_local_network_access = grant_local_network_access
         try:
-            from playwright.sync_api import sync_playwright
+            import playwright.sync_api  # noqa: F401  (fail here, with the install hint)
         except ImportError as exc:
             raise missing_extra(exc) from exc
         started = time.monotonic()
-        self._playwright: Playwright | None = sync_playwright().start()
-        self._browser: Browser | None = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="corsguard-chromium")
         try:
-            self._browser = self._playwright.chromium.launch(
-                executable_path=self.executable,
-                headless=True,
-                args=list(LAUNCH_ARGS),
-                timeout=launch_timeout * 1000,
-            )
-            self._session = self._browser.new_browser_cdp_session()
-        except Exception as exc:
-            self.close()
-            raise launch_failed(self.executable, exc) from exc
-        self.version: str = self._browser.version
+            driver = self._thread.submit(
+                _Driver, self.executable, grant_local_network_access, launch_timeout
+            ).result()
+        except BaseException:
+            self._thread.shutdown(wait=True)
+            raise
+        self._driver: _Driver | None = driver
+        self.version: str = driver.version
         self.launch_seconds = time.monotonic() - started
 
-    # -- lifecycle --------------------------------------------------------------------------
-
     def close(self) -> None:
-        """Close the browser and the driver; safe to call twice."""
-        browser, self._browser = self._browser, None
-        driver, self._playwright = self._playwright, None
+        """Close the browser, the driver and the thread; safe to call twice."""
+        driver, self._driver = self._driver, None
+        if driver is None:
+            return
         try:
-            if browser is not None:
-                browser.close()
+            self._thread.submit(driver.close).result()
         finally:
-            if driver is not None:
-                driver.stop()
+            self._thread.shutdown(wait=True)
 
     @property
     def closed(self) -> bool:
-        return self._browser is None
+        return self._driver is None
 
     def __enter__(self) -> Chromium:
         return self
@@ -112,19 +109,62 @@ class Chromium:
     ) -> None:
         self.close()
 
-    # -- probes -----------------------------------------------------------------------------
-
     def fetch(self, request: FetchRequest, *, timeout: float = 15.0) -> ChromiumVerdict:
         """Run ``fetch(request.url, …)`` in a page whose origin is ``request.origin``."""
+        driver = self._driver
+        if driver is None:
+            raise RuntimeError("this Chromium is closed; create a new one")
+        return self._thread.submit(driver.fetch, request, timeout).result()
+
+
+class _Driver:
+    """Playwright and the browser process; every call comes from the same thread."""
+
+    def __init__(self, executable: str, grant_lna: bool, launch_timeout: float) -> None:
+        from playwright.sync_api import sync_playwright
+
+        self.grant_local_network_access = grant_lna
+        self._playwright: Playwright | None = sync_playwright().start()
+        self._browser: Browser | None = None
+        try:
+            self._browser = self._playwright.chromium.launch(
+                executable_path=executable,
+                headless=True,
+                args=list(LAUNCH_ARGS),
+                timeout=launch_timeout * 1000,
+            )
+            self._session = self._browser.new_browser_cdp_session()
+        except Exception as exc:
+            self.close()
+            raise launch_failed(executable, exc) from exc
+        self.version: str = self._browser.version
+
+    def close(self) -> None:
+        browser, self._browser = self._browser, None
+        driver, self._playwright = self._playwright, None
+        try:
+            if browser is not None:
+                browser.close()
+        finally:
+            if driver is not None:
+                driver.stop()
+
+    def fetch(self, request: FetchRequest, timeout: float) -> ChromiumVerdict:
+        from playwright.sync_api import Error
+
         if self._browser is None:
             raise RuntimeError("this Chromium is closed; create a new one")
         started = time.monotonic()
-        context = self._browser.new_context(service_workers="block")
         try:
-            context.set_default_timeout(timeout * 1000)
-            return self._probe(context, request, timeout, started)
-        finally:
-            context.close()
+            context = self._browser.new_context(service_workers="block")
+            try:
+                context.set_default_timeout(timeout * 1000)
+                return self._probe(context, request, timeout, started)
+            finally:
+                context.close()
+        except Error as exc:
+            # A crashed or hung browser: say so instead of leaking a driver traceback.
+            raise probe_failed(request.url, exc) from exc
 
     def _probe(
         self, context: BrowserContext, request: FetchRequest, timeout: float, started: float

@@ -40,3 +40,12 @@ def launch_failed(path: str, reason: object) -> ChromiumUnavailable:
         f"'{path} --headless --no-sandbox --version', or point {ENV_VARIABLE} at another "
         "Chromium or Chrome executable."
     )
+
+
+def probe_failed(url: str, reason: object) -> ChromiumUnavailable:
+    first_line = str(reason).strip().splitlines()[0] if str(reason).strip() else repr(reason)
+    return ChromiumUnavailable(
+        f"real chromium: {url}: the probe broke down ({first_line}); the browser stopped "
+        "answering, so there is no verdict. Run the check again; if it keeps failing, run "
+        "Chromium by hand to see why it exits."
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from corsguard.chromium.verdict import ChromiumVerdict
 
@@ -23,7 +24,8 @@ class ProbeEvents:
     """Collects the events of one page; mutable, filled by DevTools callbacks."""
 
     page_url: str
-    sent: list[str] = field(default_factory=list)
+    answered: list[str] = field(default_factory=list)  # "METHOD URL STATUS", in order
+    current: dict[str, tuple[str, str]] = field(default_factory=dict)  # requestId -> hop
     main_id: str | None = None
     preflight_ids: set[str] = field(default_factory=set)
     failures: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -41,12 +43,23 @@ class ProbeEvents:
             self.preflight_ids.add(request_id)
         elif self.main_id is None:
             self.main_id = request_id
-        self.sent.append(f"{request.get('method', '?')} {url}")
+        # A redirect reuses the request id; the hop it leaves got this response.
+        self._answer(request_id, event.get("redirectResponse"))
+        self.current[request_id] = (str(request.get("method", "?")), url)
 
     def response_received(self, event: dict[str, Any]) -> None:
+        request_id = str(event.get("requestId"))
         status = event.get("response", {}).get("status")
         if isinstance(status, int):
-            self.statuses[str(event.get("requestId"))] = status
+            self.statuses[request_id] = status
+        self._answer(request_id, event.get("response"))
+
+    def _answer(self, request_id: str, response: dict[str, Any] | None) -> None:
+        # Only requests that got an answer are listed: an actual request held back by a
+        # failed preflight is announced by DevTools but never reaches the server.
+        hop = self.current.pop(request_id, None)
+        if hop is not None and response is not None:
+            self.answered.append(f"{hop[0]} {hop[1]} {response.get('status')}")
 
     def loading_failed(self, event: dict[str, Any]) -> None:
         self.failures[str(event.get("requestId"))] = event
@@ -80,14 +93,15 @@ class ProbeEvents:
         status = outcome.get("status") if allowed else self.statuses.get(self.main_id or "")
         error_text: str | None = failure.get("errorText") or None
         blocked_reason: str | None = failure.get("blockedReason") or None
-        if not allowed and not failure:
-            # No network failure: fetch() threw before sending, or the probe's timeout fired.
-            if outcome.get("name") == "TimeoutError":
-                error_text = "timeout"
-            else:
-                error_text = str(outcome.get("error") or "") or None
-                if self.main_id is None:
-                    blocked_reason = "invalid-request"
+        if outcome.get("name") == "TimeoutError":
+            # The probe's own deadline aborted the fetch (net::ERR_ABORTED on the request).
+            error_text = "timeout"
+        elif not allowed and not failure:
+            # No network failure: fetch() threw before sending anything.
+            error_text = str(outcome.get("error") or "") or None
+            if self.main_id is None:
+                web = urlsplit(url).scheme.lower() in ("http", "https")
+                blocked_reason = "invalid-request" if web else "unsupported-scheme"
         cors_error = cors.get("corsError") or None
         return ChromiumVerdict(
             allowed=allowed,
@@ -99,7 +113,7 @@ class ProbeEvents:
             blocked_reason=blocked_reason,
             error_text=error_text if not allowed else None,
             url=str(outcome.get("url") or url),
-            requests=tuple(self.sent),
+            exchanges=tuple(self.answered),
             readable_headers=tuple(outcome.get("headers") or ()),
             elapsed_ms=elapsed_ms,
         )

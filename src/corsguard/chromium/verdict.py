@@ -27,13 +27,13 @@ class ChromiumVerdict:
     blocked_reason: str | None
     error_text: str | None
     url: str = ""
-    requests: tuple[str, ...] = ()  # "OPTIONS http://…" / "GET http://…" as Chromium sent them
+    exchanges: tuple[str, ...] = ()  # "OPTIONS http://… 204", every answered request in order
     readable_headers: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         document = asdict(self)
-        document["requests"] = list(self.requests)
+        document["exchanges"] = list(self.exchanges)
         document["readable_headers"] = list(self.readable_headers)
         document["elapsed_ms"] = round(self.elapsed_ms, 1)
         return document

@@ -49,6 +49,11 @@ def register(subparsers: Any) -> None:
         help="apps: skip the in-process requests (browser model and scan) and report the "
         "configuration rules only",
     )
+    parser.add_argument(
+        "--factory",
+        action="store_true",
+        help="apps: TARGET names an app factory, called without arguments (as uvicorn --factory)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -61,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"corsguard audit: --fail-on: {error}", file=sys.stderr)
         return exitcodes.USAGE
     try:
-        result = audit_target(args.target, probe=not args.no_probe)
+        result = audit_target(args.target, probe=not args.no_probe, factory=args.factory)
     except AUDIT_ERRORS as error:
         print(f"corsguard audit: {error}", file=sys.stderr)
         return exitcodes.USAGE

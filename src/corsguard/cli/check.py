@@ -54,9 +54,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--data", help="the request body (@FILE reads a file); implies POST")
     parser.add_argument("--cookie", help="a Cookie header sent when the browser would send cookies")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="report format (default text)"
+    )
     parser.add_argument("--app", metavar="MODULE:ATTR", help="check an ASGI app in-process")
-    parser.add_argument("--timeout", type=float, default=10.0, metavar="S")
+    parser.add_argument(
+        "--timeout", type=float, default=10.0, metavar="S", help="seconds per request (default 10)"
+    )
     parser.add_argument(
         "--insecure", action="store_true", help="do not verify TLS certificates (self-signed)"
     )

@@ -76,9 +76,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--per-host",
         type=_positive,
-        default=16,
+        default=10,
         metavar="N",
-        help="requests in flight per host (default 16)",
+        help="requests in flight per host (default 10)",
     )
     parser.add_argument(
         "--timeout",

@@ -242,7 +242,30 @@ UNPARSED = Code(
     "part of the nginx configuration could not be parsed",
     "The parser reported an error (a missing include, a syntax error), so the rules did not "
     "see that part and their silence proves nothing about it.",
-    "Fix the error, or audit the merged configuration that 'nginx -T' prints on the server.",
+    "Fix the error; for a missing include, audit the configuration where the included files "
+    "live (for example the server's /etc/nginx directory) so that the include resolves.",
+)
+INTERCEPTED_ERRORS = Code(
+    "CG511",
+    "intercepted-errors-without-cors",
+    Severity.MEDIUM,
+    "nginx replaces the application's error responses, and their CORS headers",
+    "With 'proxy_intercept_errors on' and an error_page, nginx answers upstream 4xx/5xx with "
+    "its own page and drops the upstream's headers, Access-Control-Allow-Origin included; the "
+    "page's script cannot read the status and the browser reports a CORS error instead.",
+    "Turn proxy_intercept_errors off for API locations, or add the CORS headers to the "
+    "location with 'always' from a validated origin variable.",
+)
+LIMIT_EXCEPT_PREFLIGHT = Code(
+    "CG512",
+    "limit-except-blocks-preflight",
+    Severity.HIGH,
+    "a limit_except block refuses the browser's OPTIONS preflight",
+    "limit_except applies its access rules (deny, auth_basic, auth_request) to every method it "
+    "does not list. Browsers send the preflight as OPTIONS without credentials, so nginx "
+    "answers it 401 or 403 without CORS headers and the real request is never sent.",
+    "Add OPTIONS to the methods limit_except lets through, for example "
+    "'limit_except GET POST OPTIONS { deny all; }'.",
 )
 
 APP_CODES = register(
@@ -268,4 +291,6 @@ NGINX_CODES = register(
     LOOSE_ORIGIN_REGEX,
     WILDCARD_CREDENTIALS,
     UNPARSED,
+    INTERCEPTED_ERRORS,
+    LIMIT_EXCEPT_PREFLIGHT,
 )

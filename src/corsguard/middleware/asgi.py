@@ -9,19 +9,39 @@ The whole configuration is one object, swapped by a single attribute assignment,
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping
+import re
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any
 
 from corsguard.middleware import preflight, websocket
 from corsguard.middleware.compiled import CompiledPolicy
 from corsguard.middleware.debug import Refusal
-from corsguard.middleware.headers import ALLOW_ORIGIN, add_headers
+from corsguard.middleware.headers import ALLOW_ORIGIN, VARY, add_headers
 from corsguard.middleware.logs import logger
 from corsguard.middleware.scopes import PathScopes
 from corsguard.middleware.types import ASGIApp, Message, Receive, Scope, Send
 from corsguard.policy import CORSPolicy
+from corsguard.policy.policy import OriginPredicate
 
 _UNCHANGED: Any = object()
+_UNSET: Any = object()
+_OPTION_NAMES = (
+    "allow_origins",
+    "allow_methods",
+    "allow_headers",
+    "allow_credentials",
+    "allow_origin_regex",
+    "allow_private_network",
+    "expose_headers",
+    "max_age",
+    "allow_origin",
+    "debug",
+    "dangerously_allow_null_origin",
+    "dangerously_allow_file_origin",
+    "dangerously_allow_insecure_origins",
+    "dangerously_allow_public_suffix_wildcards",
+    "dangerously_allow_loose_origin_regex",
+)
 
 
 class _Configuration:
@@ -73,8 +93,26 @@ class CORSMiddleware:
         *,
         paths: Mapping[str, CORSPolicy | None] | None = None,
         check_websocket_origin: bool = True,
-        **options: Any,
+        # Starlette's options, then corsguard's (see CORSPolicy). Spelt out rather than
+        # **options so that type checkers accept app.add_middleware(CORSMiddleware, ...).
+        allow_origins: Sequence[str] = _UNSET,
+        allow_methods: Sequence[str] = _UNSET,
+        allow_headers: Sequence[str] = _UNSET,
+        allow_credentials: bool = _UNSET,
+        allow_origin_regex: str | re.Pattern[str] | None = _UNSET,
+        allow_private_network: bool = _UNSET,
+        expose_headers: Sequence[str] = _UNSET,
+        max_age: int = _UNSET,
+        allow_origin: OriginPredicate | None = _UNSET,
+        debug: bool = _UNSET,
+        dangerously_allow_null_origin: bool = _UNSET,
+        dangerously_allow_file_origin: bool = _UNSET,
+        dangerously_allow_insecure_origins: bool = _UNSET,
+        dangerously_allow_public_suffix_wildcards: bool = _UNSET,
+        dangerously_allow_loose_origin_regex: bool = _UNSET,
     ) -> None:
+        given = dict(locals())
+        options = {name: given[name] for name in _OPTION_NAMES if given[name] is not _UNSET}
         self.app = app
         self.check_websocket_origin = check_websocket_origin
         self._configuration = _Configuration(policy, paths, options)
@@ -148,10 +186,20 @@ class CORSMiddleware:
             # "Vary: Origin", so no cache serves this response to a request with one.
             extra = compiled.no_origin
 
-        # A plain function returning send's awaitable: no extra coroutine per message.
+        # A plain function returning send's awaitable: no extra coroutine per message. The
+        # common case of add_headers (no Vary from the app) is inlined: this runs per response.
         def send_with_cors(message: Message) -> Awaitable[None]:
             if message["type"] == "http.response.start":
-                message["headers"] = add_headers(message.get("headers"), extra)
+                raw = message.get("headers")
+                if raw:
+                    for name, _ in raw:
+                        if name == VARY:
+                            message["headers"] = add_headers(raw, extra)
+                            break
+                    else:
+                        message["headers"] = [*raw, *extra]
+                else:
+                    message["headers"] = list(extra)
             return send(message)
 
         await self.app(scope, receive, send_with_cors)

@@ -25,10 +25,10 @@ from corsguard.scan.hosts import registrable_domain, same_site
 BASELINE = "baseline"
 
 # Characters the URL standard's host parser accepts in a domain (they are not forbidden domain
-# code points), so some browser will put them in an Origin; Safari accepts the most.
-# https://url.spec.whatwg.org/#forbidden-domain-code-point
-SPECIAL_CHARACTERS = ("_", "-", "~", "!", "$", "&", "'", "(", ")", "*", "+", ",", ";", "=")
-SPECIAL_CHARACTERS_EXTRA = ("`",)
+# code points), so some browser puts them in an Origin: '_' every browser, the others Safari.
+# https://url.spec.whatwg.org/#forbidden-domain-code-point. A parser that stops the host at one
+# of them usually stops at all; '-' and '.' are ordinary host characters (the prefix probes).
+SPECIAL_CHARACTERS = ("_", "~", "!", "$", "*", "`")
 
 # Shared hosting and code playgrounds: anyone can publish a page there. ``{r}`` is the token.
 THIRD_PARTY_HOSTS = (
@@ -36,28 +36,25 @@ THIRD_PARTY_HOSTS = (
     "https://{r}.gitlab.io",
     "https://codepen.io",
     "https://jsfiddle.net",
-    "https://jsbin.com",
     "https://{r}.vercel.app",
     "https://{r}.netlify.app",
     "https://{r}.pages.dev",
     "https://{r}.herokuapp.com",
     "https://{r}.web.app",
-    "https://{r}.azurewebsites.net",
     "https://{r}.s3.amazonaws.com",
 )
 
-# Development servers people leave in production allowlists.
+# Development servers people leave in production allowlists (React, Vite, Django/FastAPI, …).
 LOCALHOST_ORIGINS = (
     "http://localhost",
     "http://localhost:3000",
     "http://localhost:5173",
     "http://localhost:8080",
     "http://127.0.0.1:8000",
-    "http://127.0.0.1:8080",
     "http://[::1]:3000",
 )
 
-OTHER_PORTS = (8443, 8080)
+OTHER_PORTS = (8443,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,10 +141,16 @@ def _from_host(
     base = f"{scheme}://{host}"
     probes = [
         Probe(f"{base}.{attacker}", "prefix-match", source, base, preflight=full),
-        Probe(f"{scheme}://{r}{host}.{attacker}", "substring-match", source, base, preflight=full),
+        Probe(f"{scheme}://{r}{host}.{attacker}", "substring-match", source, base),
     ]
     if full:
         probes.append(Probe(f"{base}{r}.net", "prefix-match", source, base))
+        if site is not None and site != host:
+            # A contains-check on the registrable domain ('example.com' in origin).
+            site_base = f"{scheme}://{site}"
+            probes.append(
+                Probe(f"{scheme}://{r}{site}.{attacker}", "substring-match", source, site_base)
+            )
     if site is not None:
         probes.append(Probe(f"{scheme}://{r}{site}", "suffix-match", source, base, preflight=full))
     # Every dot separately: a pattern may escape some dots and not others.
@@ -162,9 +165,9 @@ def _from_host(
                     controllable=_controllable(mutated) and not same_site(mutated, host),
                 )
             )
-    characters = SPECIAL_CHARACTERS + SPECIAL_CHARACTERS_EXTRA if full else ("_",)
+    characters = SPECIAL_CHARACTERS if full else SPECIAL_CHARACTERS[:1]
     probes += [
-        Probe(f"{base}{char}.{attacker}", "special-char-bypass", source, base, char == "_")
+        Probe(f"{base}{char}.{attacker}", "special-char-bypass", source, base)
         for char in characters
     ]
     probes.append(Probe(f"{scheme}://{r}.{host}", "any-subdomain", source, preflight=full))
@@ -218,13 +221,10 @@ def derive_probes(
         origin = template.format(r=r)
         host = origin.split("://", 1)[1]
         if not any(same_site(host, known) for known in trusted_hosts):
-            probes.append(
-                Probe(origin, "third-party-origin", "", preflight="github.io" in template)
-            )
+            probes.append(Probe(origin, "third-party-origin", ""))
     if not any(is_loopback_host(host) for host in trusted_hosts):
         for origin in LOCALHOST_ORIGINS:
-            preflight = origin == "http://localhost:3000"
-            probes.append(Probe(origin, "localhost-origin", "", preflight=preflight))
+            probes.append(Probe(origin, "localhost-origin", ""))
     return (*baselines, *_unique(probes, trusted))
 
 

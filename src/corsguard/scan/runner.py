@@ -32,7 +32,7 @@ class Target:
 @dataclass(frozen=True, slots=True)
 class ScanOptions:
     concurrency: int = 50
-    per_host: int = 16
+    per_host: int = 10
     timeout: float = 10.0
     retries: int = 2
     verify: bool = True
@@ -152,8 +152,22 @@ class _Sender:
                 (name.decode("latin-1"), value.decode("latin-1"))
                 for name, value in response.headers.raw
             )
+            if response.status_code in (429, 503) and attempt < options.retries:
+                # Rate limited: wait as asked (capped, so a scan never stalls), then retry.
+                error = f"status {response.status_code}"
+                await asyncio.sleep(_retry_after(response.headers.get("retry-after")))
+                continue
             return Observation(request, response.status_code, raw)
         return Observation(request, None, (), error)
+
+
+def _retry_after(value: str | None) -> float:
+    """Seconds to wait before retrying: the server's Retry-After, between 0.1 and 5."""
+    try:
+        seconds = float(value) if value is not None else 0.5
+    except ValueError:
+        seconds = 0.5
+    return min(max(seconds, 0.1), 5.0)
 
 
 def _trusted(target: Target, trusted: Sequence[Trusted]) -> Sequence[Trusted]:

@@ -1,0 +1,1 @@
+"""Example apps for corsguard (run from the repository root, e.g. ``examples.profiles_app:app``)."""
