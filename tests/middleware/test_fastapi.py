@@ -293,3 +293,12 @@ def test_paths_without_a_default_policy_leave_other_paths_alone() -> None:
 def test_paths_are_validated(paths: Any, error: type[Exception]) -> None:
     with pytest.raises(error):
         CORSMiddleware(make_app(), paths=paths)
+
+
+def test_paths_apply_to_websocket_handshakes_too() -> None:
+    app = make_app()
+    install(app, **OPTIONS, paths={"/ws": None})
+    assert websocket_result(app, EVIL) == 101  # CORS, and so the origin check, is off there
+    strict = make_app()
+    install(strict, paths={"/ws": CORSPolicy(allow_origins=[APP])})
+    assert websocket_result(strict, EVIL) == 403

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from corsguard.browser import FetchRequest, HttpRequest, HttpResponse, Verdict
 from corsguard.browser.differences import finding
-from corsguard.check.error_pages import error_without_cors, snippet, status_line
+from corsguard.check.error_pages import error_without_cors, proxy_name, snippet, status_line
 from corsguard.check.exchange import AppError
 from corsguard.check.hazards import hazards
 from corsguard.codes import diagnosis as codes
@@ -117,11 +117,16 @@ def _cause(request: FetchRequest, verdict: Verdict, app_errors: list[AppError]) 
     if error.endswith("MultipleAllowOriginValues"):
         lines = response.header_lines("access-control-allow-origin")
         if len(lines) > 1:
+            proxy = proxy_name(response)
+            layers = (
+                f"two layers, the reverse proxy ({proxy}) and the app behind it, both add it"
+                if proxy
+                else "two layers, typically the reverse proxy and the app, both add it"
+            )
             return finding(
                 codes.DUPLICATE_ALLOW_ORIGIN,
                 f"{url}: Access-Control-Allow-Origin is sent {len(lines)} times "
-                f"({', '.join(repr(v) for v in lines)}); two layers, typically the reverse "
-                "proxy and the app, both add it",
+                f"({', '.join(repr(v) for v in lines)}); {layers}",
                 "Set CORS in exactly one layer. To keep the app's headers, remove nginx's "
                 "'add_header Access-Control-*' lines; to keep nginx's, add "
                 "'proxy_hide_header Access-Control-Allow-Origin;' (and the same for the other "

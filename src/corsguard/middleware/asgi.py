@@ -19,8 +19,9 @@ from corsguard.middleware.debug import Refusal
 from corsguard.middleware.headers import ALLOW_ORIGIN, VARY, add_headers
 from corsguard.middleware.logs import logger
 from corsguard.middleware.scopes import PathScopes
-from corsguard.middleware.types import ASGIApp, Message, Receive, Scope, Send
+from corsguard.middleware.types import ASGIApp, Message, RawHeaders, Receive, Scope, Send
 from corsguard.policy import CORSPolicy
+from corsguard.policy.matcher import MAX_ORIGIN_LENGTH
 from corsguard.policy.policy import OriginPredicate
 
 _UNCHANGED: Any = object()
@@ -175,11 +176,12 @@ class CORSMiddleware:
                             scope, send, compiled, value, method, request_headers, private_network
                         )
                         return
-                extra = compiled.memo.get(value)
-                if extra is None:
-                    extra = compiled.lookup(value)
-                    if extra is None:
-                        extra = await compiled.ask(value)
+                # An over-long Origin (no browser sends one) is refused before it is hashed.
+                if len(value) > MAX_ORIGIN_LENGTH:
+                    extra = compiled.refused
+                else:
+                    known = compiled.memo.get(value)
+                    extra = await _resolve(compiled, value) if known is None else known
                 break
         else:
             # Not a CORS request. An answer that depends on Origin still carries
@@ -217,12 +219,7 @@ class CORSMiddleware:
         if compiled.allows_all_origins:
             allow_origin = b"*"
         else:
-            found = compiled.memo.get(origin)
-            if found is None:
-                found = compiled.lookup(origin)
-                if found is None:
-                    found = await compiled.ask(origin)
-            if found is compiled.refused:
+            if await _resolve(compiled, origin) is compiled.refused:
                 refusal = Refusal("origin", origin.decode("latin-1"))
                 await preflight.send_refused(send, scope, compiled, origin, refusal)
                 return
@@ -253,13 +250,23 @@ class CORSMiddleware:
             if name == b"origin":
                 origin = value
                 break
-        if origin is not None and not websocket.is_same_origin(scope, origin):
-            found = compiled.memo.get(origin)
-            if found is None:
-                found = compiled.lookup(origin)
-                if found is None:
-                    found = await compiled.ask(origin)
-            if found is compiled.refused:
-                await websocket.refuse(scope, receive, send, compiled, origin)
-                return
+        if (
+            origin is not None
+            and not websocket.is_same_origin(scope, origin)
+            and await _resolve(compiled, origin) is compiled.refused
+        ):
+            await websocket.refuse(scope, receive, send, compiled, origin)
+            return
         await self.app(scope, receive, send)
+
+
+async def _resolve(compiled: CompiledPolicy, origin: bytes) -> RawHeaders:
+    """The actual-response headers for ``origin``; ``compiled.refused`` if it is refused."""
+    if len(origin) > MAX_ORIGIN_LENGTH:
+        return compiled.refused
+    found = compiled.memo.get(origin)
+    if found is None:
+        found = compiled.lookup(origin)
+        if found is None:
+            found = await compiled.ask(origin)
+    return found

@@ -106,16 +106,18 @@ def decide(
     compiled: CompiledPolicy, method: bytes, request_headers: bytes, private_network: bool
 ) -> RawHeaders | Refusal:
     """For a preflight from an allowed origin: the 204's headers after ACAO, or the refusal."""
+    if len(request_headers) > _MEMO_KEY_LENGTH or len(method) > MAX_METHOD_LENGTH:
+        # Rare, and possibly hostile: decided afresh, never hashed into the memo.
+        return _decide(compiled, method, request_headers, private_network)
     key = (method, request_headers, private_network)
     memo = compiled.preflight_memo
     known = memo.get(key)
     if known is not None:
         return known
     answer = _decide(compiled, method, request_headers, private_network)
-    if len(request_headers) <= _MEMO_KEY_LENGTH:
-        if len(memo) >= _MEMO_SIZE:
-            memo.clear()
-        memo[key] = answer
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = answer
     return answer
 
 
