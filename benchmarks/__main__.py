@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load-seconds", type=int, default=2, help="seconds per wrk run")
     args = parser.parse_args(argv)
     rounds = args.rounds or (5 if args.quick else 15)
-    load_rounds = args.load_rounds or (5 if args.quick else 25)
+    load_rounds = args.load_rounds or (5 if args.quick else 20)
 
     started = time.monotonic()
     rows: list[inprocess.Row] = []
@@ -102,7 +102,10 @@ def _load_figures(values: dict[str, float], ratios: dict[str, float]) -> str:
     return (
         f"none {values['none']:,.0f}, Starlette {values['starlette']:,.0f} "
         f"({ratios['starlette']:.3f}), corsguard {values['corsguard']:,.0f} "
-        f"({ratios['corsguard']:.3f})"
+        f"({ratios['corsguard']:.3f}); two fixed headers, no CORS logic "
+        f"{values['floor']:,.0f} ({ratios['floor']:.3f}); corsguard with only allow_origins "
+        f"(two headers) {values['corsguard-minimal']:,.0f} "
+        f"({ratios['corsguard-minimal']:.3f})"
     )
 
 

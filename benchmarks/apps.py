@@ -84,14 +84,24 @@ def fastapi_floor(prefix: str = "") -> FastAPI:
     return app
 
 
+def fastapi_corsguard_minimal(prefix: str = "") -> FastAPI:
+    """corsguard with only allow_origins: it adds two headers, as the floor does."""
+    app = _hello_app(prefix)
+    install(app, allow_origins=[ORIGIN])
+    return app
+
+
 def fastapi_all_three() -> ASGIApp:
-    """The three apps in one server process, chosen by path: /none/hello, /star/hello,
-    /cors/hello. One process means the variants share everything a process can differ in
-    (memory layout, CPU placement), so only the middleware differs between them."""
+    """The apps in one server process, chosen by path: /none/hello, /star/hello, /cors/hello
+    (and /flor/hello, /cmin/hello for reference). One process means the variants share
+    everything a process can differ in (memory layout, CPU placement), so only the
+    middleware differs between them."""
     by_prefix = {
         "/none": fastapi_none("/none"),
         "/star": fastapi_starlette("/star"),
         "/cors": fastapi_corsguard("/cors"),
+        "/flor": fastapi_floor("/flor"),
+        "/cmin": fastapi_corsguard_minimal("/cmin"),
     }
 
     async def dispatch(scope: Any, receive: Any, send: Any) -> None:

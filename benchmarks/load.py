@@ -31,7 +31,15 @@ from benchmarks import apps
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTORY = "benchmarks.apps:fastapi_all_three"
-PATHS = {"none": "/none/hello", "starlette": "/star/hello", "corsguard": "/cors/hello"}
+PATHS = {
+    "none": "/none/hello",
+    "starlette": "/star/hello",
+    "corsguard": "/cors/hello",
+    # For reference: every header a response carries costs the server CPU to validate and
+    # write (uvicorn's h11 does it in Python), whatever middleware added it.
+    "floor": "/flor/hello",
+    "corsguard-minimal": "/cmin/hello",
+}
 _RPS = re.compile(r"Requests/sec:\s+([0-9.]+)")
 _TOTAL = re.compile(r"([0-9]+) requests in ")
 

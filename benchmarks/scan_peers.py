@@ -329,15 +329,17 @@ def table(rows: list[Row]) -> str:
     total = len(zoo.MISCONFIGURED)
     lines = [
         "| tool | classes found | false positives | requests (at the server) "
-        "| wall time (median) | tool CPU (median) |",
+        "| wall time, median (min–max) | tool CPU (median) |",
         "|---|---|---|---|---|---|",
     ]
     for row in rows:
         fps = row.false_positives()
+        spread = f"{min(row.seconds):.2f}–{max(row.seconds):.2f}"
         lines.append(
             f"| {row.tool} | {len(row.found())}/{total} | {len(fps)} of {len(zoo.CORRECT)} correct"
             f"{' (' + ', '.join(fps) + ')' if fps else ''} | {row.requests} | "
-            f"{statistics.median(row.seconds):.2f} s | {statistics.median(row.cpu):.2f} s |"
+            f"{statistics.median(row.seconds):.2f} s ({spread})"
+            f" | {statistics.median(row.cpu):.2f} s |"
         )
     lines += ["", "| class | " + " | ".join(row.tool for row in rows) + " |"]
     lines.append("|---|" + "---|" * len(rows))

@@ -211,3 +211,17 @@ def _is_browser_main(pid: int) -> bool:
     except OSError:
         return False
     return b"chromium" in argv[0] and not any(arg.startswith(b"--type=") for arg in argv)
+
+
+def test_exchanges_include_a_response_the_cors_check_blocked(
+    chromium: Chromium, scenario_server: ScenarioServer
+) -> None:
+    redirect = Reply(302, (("Access-Control-Allow-Origin", "{origin}"), ("Location", "{a}/next")))
+    scenario_server.routes["blocked-last-hop"] = {
+        "start": Route(redirect),
+        "next": Route(Reply(500)),
+    }
+    url = f"{scenario_server.base('blocked-last-hop', 'a')}"
+    verdict = chromium.fetch(FetchRequest(f"{url}/start", ORIGIN))
+    assert verdict.cors_error == "MissingAllowOriginHeader"
+    assert verdict.exchanges == (f"GET {url}/start 302", f"GET {url}/next 500")

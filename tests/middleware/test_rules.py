@@ -157,6 +157,14 @@ ROWS = [
         {"vary": "Origin"},
     ),
     Row(
+        "an Origin longer than any browser sends is refused",
+        STRICT,
+        "GET",
+        (("origin", "https://" + "a" * 65536 + ".example"),),
+        200,
+        {"vary": "Origin"},
+    ),
+    Row(
         "the null origin is refused",
         STRICT,
         "GET",

@@ -143,12 +143,15 @@ def test_openapi_file_json_or_yaml(
     assert code == 1
 
 
-def test_openapi_url_of_an_in_process_fastapi_app(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("spec", [f"{API}/openapi.json", "/openapi.json"])
+def test_openapi_url_of_an_in_process_fastapi_app(
+    capsys: pytest.CaptureFixture[str], spec: str
+) -> None:
     code, out, _ = run(
         capsys,
         API,
         "--openapi",
-        f"{API}/openapi.json",
+        spec,
         "--app",
         "tests.scan.openapi_app:app",
         "--origin",

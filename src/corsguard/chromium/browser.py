@@ -34,6 +34,16 @@ LAUNCH_ARGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # The last --disable-features wins. Playwright's own list also turns off
+    # AvoidCorsURLLoaderRestartOnRedirect (CORS redirect handling) and
+    # ThirdPartyStoragePartitioning (cookie partitioning); this list keeps both as users'
+    # browsers have them (the probe turns DevTools interception off before it fetches; see
+    # _Driver._probe) and disables only automation noise. HttpsUpgrades stays off so that
+    # a page on an http:// origin keeps that origin instead of being upgraded to https.
+    "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable,MediaRouter,"
+    "OptimizationHints,DestroyProfileOnBrowserClose,PaintHolding,LensOverlay,"
+    "AvoidUnnecessaryBeforeUnloadCheckSync,NetworkTimeServiceQuerying,AimEnabled,"
+    "PreconnectToSearch",
 )
 # Chrome 142+ Local Network Access: a page on a public origin needs this permission to reach
 # loopback or private addresses; granting it is what a user clicking "Allow" does.
@@ -179,6 +189,11 @@ class _Driver:
         _add_cookie(context, request.url)
         cdp.send("Fetch.enable", {"patterns": [{"urlPattern": url}]})
         tab.goto(url)
+        # Interception off before the fetch: with Fetch.enable active (whatever its patterns)
+        # and Chromium's default AvoidCorsURLLoaderRestartOnRedirect, the request after a
+        # 301/302/303 that turns it into a GET leaves without its Origin header, which no
+        # user's browser does. The probe's requests must see the browser as users run it.
+        cdp.send("Fetch.disable")
         init = {
             "method": request.method,
             "headers": [list(pair) for pair in request.headers],
@@ -216,6 +231,7 @@ class _Driver:
 def _listen(cdp: CDPSession, tab: Any, events: ProbeEvents, origin: str, url: str) -> None:
     cdp.on("Network.requestWillBeSent", events.request_will_be_sent)
     cdp.on("Network.responseReceived", events.response_received)
+    cdp.on("Network.responseReceivedExtraInfo", events.response_received_extra_info)
     cdp.on("Network.loadingFailed", events.loading_failed)
     cdp.on("Network.loadingFinished", events.loading_finished)
     tab.on("console", lambda message: events.console_message(message.text))

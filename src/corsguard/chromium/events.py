@@ -31,6 +31,7 @@ class ProbeEvents:
     failures: dict[str, dict[str, Any]] = field(default_factory=dict)
     finished: set[str] = field(default_factory=set)
     statuses: dict[str, int] = field(default_factory=dict)
+    raw_statuses: dict[str, int] = field(default_factory=dict)  # latest status on the wire
     console: list[str] = field(default_factory=list)
 
     def request_will_be_sent(self, event: dict[str, Any]) -> None:
@@ -53,6 +54,21 @@ class ProbeEvents:
         if isinstance(status, int):
             self.statuses[request_id] = status
         self._answer(request_id, event.get("response"))
+
+    def response_received_extra_info(self, event: dict[str, Any]) -> None:
+        # Sent for responses the CORS check then blocks, which get no responseReceived.
+        status = event.get("statusCode")
+        if isinstance(status, int):
+            self.raw_statuses[str(event.get("requestId"))] = status
+
+    def exchanges(self) -> tuple[str, ...]:
+        """Answered requests, plus a last hop whose response CORS kept from the page."""
+        blocked = [
+            f"{method} {url} {self.raw_statuses[request_id]}"
+            for request_id, (method, url) in self.current.items()
+            if request_id in self.raw_statuses
+        ]
+        return (*self.answered, *blocked)
 
     def _answer(self, request_id: str, response: dict[str, Any] | None) -> None:
         # Only requests that got an answer are listed: an actual request held back by a
@@ -113,7 +129,7 @@ class ProbeEvents:
             blocked_reason=blocked_reason,
             error_text=error_text if not allowed else None,
             url=str(outcome.get("url") or url),
-            exchanges=tuple(self.answered),
+            exchanges=self.exchanges(),
             readable_headers=tuple(outcome.get("headers") or ()),
             elapsed_ms=elapsed_ms,
         )

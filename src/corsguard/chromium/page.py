@@ -2,8 +2,9 @@
 
 The page's URL is ``<origin>/``; ``Fetch.enable`` intercepts exactly that URL and
 ``Fetch.fulfillRequest`` answers it, so the document really has that origin
-(``location.origin``, ``Origin`` header, secure-context state) while every other request,
-preflights included, goes to the network untouched. Playwright's ``page.route()`` is never
+(``location.origin``, ``Origin`` header, secure-context state). Interception is switched off
+(``Fetch.disable``) as soon as the page has loaded: the fetch, its preflights and redirects
+then run with no DevTools interception at all. Playwright's ``page.route()`` is never
 used: with any route registered it answers intercepted preflights itself with a permissive
 204, and the server's real answer would never be checked.
 """

@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from corsguard.cli import exitcodes
 from corsguard.codes import Severity
@@ -161,6 +162,19 @@ async def _fetch_text(url: str, app: Any, timeout: float, verify: bool) -> str:
         return response.text
 
 
+def _spec_url(spec: str, urls: list[str]) -> str | None:
+    """The OpenAPI document's URL, or ``None`` for a file.
+
+    A path such as ``/openapi.json`` that is not a file names the document on the first URL's
+    server, which is where FastAPI serves it.
+    """
+    if "://" in spec:
+        return spec
+    if spec.startswith("/") and not Path(spec).exists() and urls:
+        return urljoin(urls[0], spec)
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     from corsguard.scan.probes import parse_trusted
     from corsguard.scan.runner import ScanOptions
@@ -188,7 +202,7 @@ def run(args: argparse.Namespace) -> int:
         except AppLoadError as error:
             return _usage(str(error))
     if args.openapi:
-        spec_url = args.openapi if "://" in args.openapi else None
+        spec_url = _spec_url(args.openapi, [t.url for t in targets])
         try:
             if spec_url is not None:
                 text = asyncio.run(_fetch_text(spec_url, app, args.timeout, not args.insecure))

@@ -64,24 +64,18 @@ def classify(
 ) -> Classified:
     answered = [o for o in observations if o.status is not None]
     hits: dict[str, list[Hit]] = {}
-
-    def add(hit: Hit) -> None:
-        hits.setdefault(hit.class_id, []).append(hit)
-
-    for hit in _origin_hits(answered):
-        add(hit)
-    for hit in _wildcard_hits(answered):
-        add(hit)
-    for hit in _malformed_hits(answered):
-        add(hit)
-    for hit in _static_foreign_hits(answered, trusted, url):
-        add(hit)
-    for hit in _vary_hits(answered):
-        add(hit)
-    for hit in _private_network_hits(answered):
-        add(hit)
-    for hit in _any_method_hits(answered):
-        add(hit)
+    detectors = (
+        _origin_hits(answered),
+        _wildcard_hits(answered),
+        _malformed_hits(answered),
+        _static_foreign_hits(answered, trusted, url),
+        _vary_hits(answered),
+        _private_network_hits(answered),
+        _any_method_hits(answered),
+    )
+    for found in detectors:
+        for hit in found:
+            hits.setdefault(hit.class_id, []).append(hit)
     return _fold(hits)
 
 
@@ -252,9 +246,10 @@ def _any_method_hits(observations: Sequence[Observation]) -> list[Hit]:
         headers = r.list_tokens(observation, "access-control-allow-headers")
         credentialed = r.allows_credentials(observation)
         asked_header = dict(request.headers)["Access-Control-Request-Headers"]
-        # '*' is a wildcard only for requests without credentials (Fetch, CORS-preflight fetch).
-        any_method = request.api_method.lower() in methods or ("*" in methods and not credentialed)
-        any_header = asked_header in headers or ("*" in headers and not credentialed)
+        # '*' grants any method or header to requests without credentials (Fetch, "CORS-preflight
+        # fetch", steps 7.5-7.8); for credentialed ones it is a literal name.
+        any_method = request.api_method.lower() in methods or "*" in methods
+        any_header = asked_header in headers or "*" in headers
         if any_method or any_header:
             granted = " and ".join(
                 part for part, on in (("any method", any_method), ("any header", any_header)) if on

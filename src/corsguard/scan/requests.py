@@ -53,10 +53,6 @@ class Observation:
         name = name.lower()
         return [value for key, value in self.headers if key.lower() == name]
 
-    def first(self, name: str) -> str | None:
-        found = self.values(name)
-        return found[0] if found else None
-
 
 def _origin_header(probe: Probe) -> tuple[str, str]:
     return ("Origin", probe.origin)
