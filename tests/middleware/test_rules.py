@@ -211,6 +211,25 @@ ROWS = [
         reaches_app=False,
     ),
     Row(
+        "several Access-Control-Request-Headers lines are combined",
+        STRICT,
+        "OPTIONS",
+        (
+            *preflight(APP, "PUT", "x-token"),
+            ("access-control-request-headers", "authorization"),
+        ),
+        204,
+        {
+            "access-control-allow-origin": APP,
+            "access-control-allow-credentials": "true",
+            "access-control-allow-methods": "PUT",
+            "access-control-allow-headers": "x-token,authorization",
+            "access-control-max-age": "600",
+            "vary": VARY_PREFLIGHT,
+        },
+        reaches_app=False,
+    ),
+    Row(
         "preflight without request headers gets no Allow-Headers",
         {"allow_origins": [APP], "allow_methods": ["DELETE"]},
         "OPTIONS",

@@ -60,7 +60,11 @@ def read_request(raw: list[tuple[bytes, bytes]]) -> tuple[bytes | None, bytes, b
             if method is None:
                 method = value
         elif slot == 1:
-            request_headers = value if not request_headers else request_headers + b"," + value
+            if not request_headers:
+                request_headers = value
+            elif len(request_headers) <= MAX_REQUEST_HEADERS_LENGTH:
+                # Past the bound the list is refused anyway: stop copying it.
+                request_headers = request_headers + b"," + value
         else:
             private_network = value.strip().lower() == b"true"
     return method, request_headers.strip(b" \t"), private_network

@@ -36,6 +36,7 @@ THIRD_PARTY_HOSTS = (
     "https://{r}.gitlab.io",
     "https://codepen.io",
     "https://jsfiddle.net",
+    "https://jsbin.com",
     "https://{r}.vercel.app",
     "https://{r}.netlify.app",
     "https://{r}.pages.dev",
@@ -48,9 +49,14 @@ THIRD_PARTY_HOSTS = (
 LOCALHOST_ORIGINS = (
     "http://localhost",
     "http://localhost:3000",
+    "http://localhost:4200",
     "http://localhost:5173",
+    "http://localhost:8000",
     "http://localhost:8080",
+    "http://127.0.0.1:3000",
+    "http://127.0.0.1:5173",
     "http://127.0.0.1:8000",
+    "http://127.0.0.1:8080",
     "http://[::1]:3000",
 )
 
