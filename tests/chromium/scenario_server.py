@@ -160,7 +160,14 @@ def running() -> Iterator[ScenarioServer]:
         loop.run_forever()
         for s in servers:
             s.close()
+        # Connections the browser opened but never used (preconnects) still have a handler
+        # waiting for a request: cancel them so every socket is closed before the loop is.
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.run_until_complete(asyncio.gather(*(s.wait_closed() for s in servers)))
+        loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
 
     thread = threading.Thread(target=run, daemon=True)

@@ -20,12 +20,9 @@ pytestmark = pytest.mark.chromium
 
 # Known differences between the model and Chromium 156, each with what was observed. The
 # marks are strict: once the model is fixed the test passes, xfail fails, and the entry goes.
-KNOWN_DISAGREEMENTS = {
-    "acam-with-space-not-a-token": "failed parameter: chromium '', model 'GET PUT'",
-    "acah-with-space-not-a-token": "failed parameter: chromium '', model 'x foo'",
-    # Local Network Access: an insecure page is refused loopback outright, no prompt.
-    "insecure-page-to-loopback-api": "verdict: chromium InsecureLocalNetwork, model ok",
-}
+# Scenarios where the model is known to differ from Chromium (strict xfail: remove the entry
+# once the model is fixed). Empty: the model agrees with Chromium on the whole matrix.
+KNOWN_DISAGREEMENTS: dict[str, str] = {}
 # Chromium's answer depends on the target being loopback (Local Network Access); the model
 # answers for a public server. Compared against the expectations only: model -> Chromium.
 LOOPBACK_ONLY = {"redirect-loop": "net::ERR_TOO_MANY_REDIRECTS"}

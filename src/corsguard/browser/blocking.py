@@ -45,6 +45,12 @@ def is_mixed_content(page_origin: str, url: str) -> bool:
     return scheme == "http" and not is_loopback_host(host)
 
 
+def is_secure_context(page_origin: str) -> bool:
+    """A page on an https or loopback origin; opaque origins count as not secure."""
+    page = parse_serialized_origin(page_origin)
+    return page is not None and page.is_secure
+
+
 def is_bad_port(url: str) -> bool:
     target = _host(url)
     return target is not None and target[2] is not None and target[2] in BAD_PORTS

@@ -25,6 +25,9 @@ class AccessFailure:
     error: CorsError
     failed_parameter: str | None
     header: str
+    # What the console message names when it is not the failed parameter (the address space
+    # of InsecureLocalNetwork, for which Chromium reports an empty failedParameter).
+    hint: str | None = None
 
 
 def check_access(

@@ -160,6 +160,12 @@ class BrowserFetch:
         lna = differences.local_network_access(self._request.origin, url)
         if lna is not None:
             self._note(lna)
+            space = blocking.local_network_target(self._request.origin, url)
+            if space is not None and not blocking.is_secure_context(self._request.origin):
+                # lna.bs: a request from a non-secure context to a more private address
+                # space fails outright; there is no permission to ask for.
+                self._fail(AccessFailure(CorsError.INSECURE_LOCAL_NETWORK, "", "", hint=space), url)
+                return
         self._cors_flag = self._cors_flag or not same_origin(self._initiator, origin_of_url(url))
         if not self._cors_flag:
             self._pending = self._actual_request()
@@ -298,7 +304,7 @@ class BrowserFetch:
             failure.error,
             url=url,
             origin=self._request.origin,
-            failed_parameter=failure.failed_parameter,
+            failed_parameter=failure.hint if failure.hint is not None else failure.failed_parameter,
             initial_url=self._initial_url if self._redirects else None,
         )
         self._verdict = Verdict(

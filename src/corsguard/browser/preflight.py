@@ -116,15 +116,16 @@ def check_preflight(
     # 3-4. Both lists must parse as comma-separated tokens (empty elements are skipped).
     raw_methods = response.header(ALLOW_METHODS)
     methods = parse_token_list(raw_methods) if raw_methods is not None else []
+    # Chromium reports an empty failedParameter for unparsable lists (verified in 156).
     if methods is None:
         return None, AccessFailure(
-            CorsError.INVALID_ALLOW_METHODS_PREFLIGHT_RESPONSE, raw_methods, ALLOW_METHODS
+            CorsError.INVALID_ALLOW_METHODS_PREFLIGHT_RESPONSE, "", ALLOW_METHODS
         )
     raw_headers = response.header(ALLOW_HEADERS)
     header_names = parse_token_list(raw_headers) if raw_headers is not None else []
     if header_names is None:
         return None, AccessFailure(
-            CorsError.INVALID_ALLOW_HEADERS_PREFLIGHT_RESPONSE, raw_headers, ALLOW_HEADERS
+            CorsError.INVALID_ALLOW_HEADERS_PREFLIGHT_RESPONSE, "", ALLOW_HEADERS
         )
     result = PreflightResult(
         methods=frozenset(methods),
