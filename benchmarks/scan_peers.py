@@ -186,6 +186,7 @@ def tools(proxy: str, urls: Path, own_urls: Path, corsair_input: Path) -> list[T
                 zoo.TRUSTED,
                 "--proxy",
                 proxy,
+                *os.environ.get("BENCH_CORSGUARD_ARGS", "").split(),
                 "--format",
                 "json",
                 "--output",
@@ -221,6 +222,7 @@ class Row:
     tool: str
     seconds: list[float]
     cpu: list[float]  # the tool's own CPU time (user + system)
+    server_cpu: list[float]  # the zoo server's CPU time while the tool ran
     requests: int
     outcome: Outcome
 
@@ -231,12 +233,18 @@ class Row:
         return [e for e in zoo.CORRECT if self.outcome.found.get(e)]
 
 
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_tools(
-    tools: list[Tool], work: Path, env: dict[str, str], port: int, runs: int
+    tools: list[Tool], work: Path, env: dict[str, str], port: int, runs: int, server: int
 ) -> list[Row]:
     """Warm every tool up once, then time them in turns, so load from other processes on a
     shared machine falls on every tool alike."""
-    rows = [Row(tool.name, [], [], 0, Outcome()) for tool in tools]
+    rows = [Row(tool.name, [], [], [], 0, Outcome()) for tool in tools]
     for tool in tools:
         out = work / tool.output
         warmup = subprocess.run(
@@ -250,18 +258,20 @@ def run_tools(
             out = work / tool.output
             out.unlink(missing_ok=True)
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            server_before = process_cpu(server)
             started = time.perf_counter()
             subprocess.run(tool.command(out), env=env, cwd=work, capture_output=True, timeout=600)
             row.seconds.append(time.perf_counter() - started)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             row.cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            row.server_cpu.append(process_cpu(server) - server_before)
             row.requests = stats(port)
             row.outcome = tool.read(out)
     return rows
 
 
 @contextlib.contextmanager
-def zoo_server(work: Path) -> Iterator[tuple[int, Path]]:
+def zoo_server(work: Path) -> Iterator[tuple[int, Path, int]]:
     cert, key = work / "cert.pem", work / "key.pem"
     names = "DNS:api.example.com,DNS:*.example.com,IP:127.0.0.1"
     subprocess.run(
@@ -319,7 +329,7 @@ def zoo_server(work: Path) -> Iterator[tuple[int, Path]]:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("the zoo server did not start") from None
                 time.sleep(0.1)
-        yield port, cert
+        yield port, cert, server.pid
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -329,8 +339,8 @@ def table(rows: list[Row]) -> str:
     total = len(zoo.MISCONFIGURED)
     lines = [
         "| tool | classes found | false positives | requests (at the server) "
-        "| wall time, median (min–max) | tool CPU (median) |",
-        "|---|---|---|---|---|---|",
+        "| wall time, median (min–max) | tool CPU | server CPU |",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         fps = row.false_positives()
@@ -339,7 +349,7 @@ def table(rows: list[Row]) -> str:
             f"| {row.tool} | {len(row.found())}/{total} | {len(fps)} of {len(zoo.CORRECT)} correct"
             f"{' (' + ', '.join(fps) + ')' if fps else ''} | {row.requests} | "
             f"{statistics.median(row.seconds):.2f} s ({spread})"
-            f" | {statistics.median(row.cpu):.2f} s |"
+            f" | {statistics.median(row.cpu):.2f} s | {statistics.median(row.server_cpu):.2f} s |"
         )
     lines += ["", "| class | " + " | ".join(row.tool for row in rows) + " |"]
     lines.append("|---|" + "---|" * len(rows))
@@ -356,7 +366,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        with zoo_server(work) as (port, cert):
+        with zoo_server(work) as (port, cert, server_pid):
             proxy_port = free_port()
             ready = threading.Event()
             threading.Thread(
@@ -405,7 +415,7 @@ def main() -> int:
                 "PYTHONPATH": str(ROOT),
             }
             rows = run_tools(
-                tools(proxy, urls, own_urls, corsair_input), work, env, port, args.runs
+                tools(proxy, urls, own_urls, corsair_input), work, env, port, args.runs, server_pid
             )
             if args.keep:
                 args.keep.mkdir(parents=True, exist_ok=True)
