@@ -27,8 +27,10 @@ def test_names_are_unique() -> None:
 def test_code_is_documented(entry: codes.Code) -> None:
     assert re.fullmatch(r"CG[1-5][0-9]{2}", entry.code)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", entry.name)
-    assert entry.title and entry.title == entry.title.strip()
-    assert entry.why.strip() and entry.fix.strip()
+    assert entry.title
+    assert entry.title == entry.title.strip()
+    assert entry.why.strip()
+    assert entry.fix.strip()
 
 
 def test_reference_page_is_current() -> None:

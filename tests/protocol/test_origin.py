@@ -93,5 +93,7 @@ def test_secure_and_same_origin() -> None:
         origin_of_url("https://a.example/x"), origin_of_url("https://a.example:443/y")
     )
     assert not same_origin(None, None)
-    assert is_ip_literal("[::1]") and is_ip_literal("10.0.0.1") and not is_ip_literal("a.b")
+    assert is_ip_literal("[::1]")
+    assert is_ip_literal("10.0.0.1")
+    assert not is_ip_literal("a.b")
     assert str(Origin("http", "a.example", 81)) == "http://a.example:81"

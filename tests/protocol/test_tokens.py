@@ -41,4 +41,6 @@ def test_parse_token_list_is_bounded() -> None:
 def test_combine_is_fetch_get() -> None:
     assert combine([]) is None
     assert combine(["*", " * "]) == "*, *"
-    assert is_token("x-foo") and not is_token("x foo") and not is_token("")
+    assert is_token("x-foo")
+    assert not is_token("x foo")
+    assert not is_token("")

@@ -77,9 +77,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--per-host",
         type=_positive,
-        default=10,
+        default=6,
         metavar="N",
-        help="requests in flight per host (default 10)",
+        help="requests in flight per host (default 6)",
     )
     parser.add_argument(
         "--timeout",

@@ -32,7 +32,7 @@ class Target:
 @dataclass(frozen=True, slots=True)
 class ScanOptions:
     concurrency: int = 50
-    per_host: int = 10
+    per_host: int = 6
     timeout: float = 10.0
     retries: int = 2
     verify: bool = True
@@ -92,27 +92,41 @@ class _Sender:
         self.httpx = httpx
         self.options = options
         self.timeouts = httpx.Timeout(options.timeout).as_dict()
-        size = max(1, options.concurrency)
-        self.transport: Any
+        # One pool per host, sized to the per-host limit: the pool's bookkeeping grows with
+        # the connections it holds, so small pools keep the client's CPU cost per request low.
+        self.transports: dict[str, Any] = {}
+        self.app_transport: Any = None
+        self.tls: Any = None  # one TLS context for every pool, made on first use
         if options.app is not None:
             # An app that raises answers 500, as a server in front of it would.
-            self.transport = httpx.ASGITransport(app=options.app, raise_app_exceptions=False)
-        else:
-            self.transport = httpx.AsyncHTTPTransport(
-                verify=options.verify,
-                proxy=options.proxy,
-                limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+            self.app_transport = httpx.ASGITransport(app=options.app, raise_app_exceptions=False)
+
+    def transport(self, url: str) -> Any:
+        if self.app_transport is not None:
+            return self.app_transport
+        netloc = urlsplit(url).netloc
+        if netloc not in self.transports:
+            if self.tls is None:
+                self.tls = self.httpx.create_ssl_context(verify=self.options.verify)
+            size = max(1, self.options.per_host)
+            self.transports[netloc] = self.httpx.AsyncHTTPTransport(
+                verify=self.tls,
+                proxy=self.options.proxy,
+                limits=self.httpx.Limits(max_connections=size, max_keepalive_connections=size),
             )
+        return self.transports[netloc]
 
     async def __aenter__(self) -> _Sender:
-        await self.transport.__aenter__()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self.transport.__aexit__(None, None, None)
+        for transport in self.transports.values():
+            await transport.aclose()
+        if self.app_transport is not None:
+            await self.app_transport.aclose()
 
     async def _roundtrip(self, request: Any) -> Any:
-        response = await self.transport.handle_async_request(request)
+        response = await self.transport(str(request.url)).handle_async_request(request)
         try:
             size = 0
             async for chunk in response.aiter_raw():
