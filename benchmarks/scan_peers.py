@@ -6,9 +6,12 @@ trusting ``https://app.example.com``. Every tool reaches it through the same loc
 proxy (``HTTPS_PROXY``), so real-looking host names work without DNS changes and every tool
 derives its probes from the host it would see in production. The server counts the requests
 each run sends. Each tool runs once untimed (warm caches, e.g. tldextract's suffix list), then
-``--runs`` timed times; the table shows the median wall time.
+``--runs`` times, the tools in turns; the table shows the median wall time.
 
-    .venv/bin/python benchmarks/scan_peers.py [--runs 3] [--markdown]
+    .venv/bin/python benchmarks/scan_peers.py [--runs 3] [--keep DIR]
+
+``BENCH_CORSGUARD_ARGS`` adds options to corsguard's command line (e.g. ``--per-host 4``), to
+compare settings.
 """
 
 from __future__ import annotations
