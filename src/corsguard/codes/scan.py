@@ -83,7 +83,7 @@ SPECIAL_CHAR_BYPASS = Code(
 ANY_SUBDOMAIN = Code(
     "CG308",
     "any-subdomain",
-    Severity.MEDIUM,
+    Severity.INFO,
     "every subdomain of the trusted domain is allowed",
     "An attacker who finds one XSS or takes over one dangling subdomain anywhere under the "
     "domain can read this API as the user.",
