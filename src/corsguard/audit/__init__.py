@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from corsguard.audit.app_loader import AppLoadError, is_app_target, load_app
+from corsguard.app_loader import AppLoadError, is_app_target, load_app
 from corsguard.audit.fix import FixSnippet
 from corsguard.audit.nginx import NginxConfigError, NginxUnavailable
 from corsguard.findings import Finding

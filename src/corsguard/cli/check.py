@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import os
 import sys
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from corsguard import app_loader
 from corsguard.browser import CREDENTIALS_MODES, FetchRequest, InvalidFetchRequest
 from corsguard.cli import exitcodes
 from corsguard.protocol.origin import NULL_ORIGIN, parse_serialized_origin
@@ -229,20 +229,8 @@ def _read_data(data: str) -> bytes:
 
 
 def load_app(spec: str) -> Any:
-    """Import ``module:attr`` (attributes may be dotted) from the current directory."""
-    module_name, sep, attr = spec.partition(":")
-    if not sep or not module_name or not attr:
-        raise UsageError(f"--app {spec!r}: write it as module:attr, e.g. main:app")
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
+    """Import ``module:attr``; a failure is a usage error whose message has the fix."""
     try:
-        target: Any = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise UsageError(f"--app {spec!r}: cannot import {module_name!r} ({exc})") from exc
-    for part in attr.split("."):
-        if not hasattr(target, part):
-            raise UsageError(f"--app {spec!r}: {module_name!r} has no attribute {attr!r}")
-        target = getattr(target, part)
-    if not callable(target):
-        raise UsageError(f"--app {spec!r}: {attr!r} is not an ASGI app")
-    return target
+        return app_loader.load_app(spec)
+    except app_loader.AppLoadError as exc:
+        raise UsageError(f"--app {exc}") from exc

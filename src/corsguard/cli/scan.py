@@ -195,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
         return _usage(str(error))
     app = None
     if args.app:
-        from corsguard.audit.app_loader import AppLoadError, load_app
+        from corsguard.app_loader import AppLoadError, load_app
 
         try:
             app = load_app(args.app)

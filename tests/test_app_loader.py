@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from corsguard.audit.app_loader import AppLoadError, is_app_target, load_app
+from corsguard.app_loader import AppLoadError, is_app_target, load_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
