@@ -16,7 +16,7 @@ from typing import Any
 from corsguard.middleware import preflight, websocket
 from corsguard.middleware.compiled import CompiledPolicy
 from corsguard.middleware.debug import Refusal
-from corsguard.middleware.headers import ALLOW_ORIGIN, VARY, add_headers
+from corsguard.middleware.headers import ALLOW_ORIGIN, NOTICED, add_headers
 from corsguard.middleware.logs import logger
 from corsguard.middleware.scopes import PathScopes
 from corsguard.middleware.types import ASGIApp, Message, RawHeaders, Receive, Scope, Send
@@ -55,6 +55,7 @@ class _Configuration:
         policy: CORSPolicy | None,
         paths: Mapping[str, CORSPolicy | None] | None,
         options: Mapping[str, Any],
+        check_websocket_origin: bool,
     ) -> None:
         if policy is not None and options:
             raise TypeError(
@@ -76,6 +77,15 @@ class _Configuration:
         for each in (policy, *(paths or {}).values()):
             for problem in () if each is None else each.warnings:
                 logger.warning("%s: %s. %s", problem.code, problem.message, problem.hint)
+        if check_websocket_origin:
+            for prefix, each in (paths or {}).items():
+                if each is None:
+                    logger.warning(
+                        "paths[%r] is None: CORS is off under it, and so is the WebSocket "
+                        "origin check; WebSocket handshakes from any site reach the app there. "
+                        "Check Origin in those WebSocket endpoints, or give the prefix a policy.",
+                        prefix,
+                    )
 
 
 class CORSMiddleware:
@@ -116,7 +126,7 @@ class CORSMiddleware:
         options = {name: given[name] for name in _OPTION_NAMES if given[name] is not _UNSET}
         self.app = app
         self.check_websocket_origin = check_websocket_origin
-        self._configuration = _Configuration(policy, paths, options)
+        self._configuration = _Configuration(policy, paths, options, check_websocket_origin)
 
     @property
     def policy(self) -> CORSPolicy | None:
@@ -144,13 +154,13 @@ class CORSMiddleware:
             paths = self.paths or None
         # One attribute assignment: a request reads the configuration once, so it sees
         # either the old one or the new one, never a mixture.
-        self._configuration = _Configuration(policy, paths, options)
+        self._configuration = _Configuration(policy, paths, options, self.check_websocket_origin)
 
     def _select(self, scope: Scope) -> CompiledPolicy | None:
         configuration = self._configuration
         if configuration.scopes is None:
             return configuration.compiled
-        return configuration.scopes.select(scope["path"])
+        return configuration.scopes.select_for(scope)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -160,7 +170,7 @@ class CORSMiddleware:
         if configuration.scopes is None:
             compiled = configuration.compiled
         else:
-            compiled = configuration.scopes.select(scope["path"])
+            compiled = configuration.scopes.select_for(scope)
         if compiled is None:
             await self.app(scope, receive, send)
             return
@@ -189,13 +199,17 @@ class CORSMiddleware:
             extra = compiled.no_origin
 
         # A plain function returning send's awaitable: no extra coroutine per message. The
-        # common case of add_headers (no Vary from the app) is inlined: this runs per response.
+        # common case of add_headers (no Vary and no CORS header from the app) is inlined:
+        # this runs per response, and looks at each of the app's header names once.
         def send_with_cors(message: Message) -> Awaitable[None]:
             if message["type"] == "http.response.start":
                 raw = message.get("headers")
                 if raw:
+                    if raw.__class__ is not list and raw.__class__ is not tuple:
+                        # Any iterable is allowed; a one-shot one must be read only once.
+                        raw = list(raw)
                     for name, _ in raw:
-                        if name == VARY:
+                        if name in NOTICED:
                             message["headers"] = add_headers(raw, extra)
                             break
                     else:

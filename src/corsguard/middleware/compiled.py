@@ -54,6 +54,7 @@ class CompiledPolicy:
         "preflight_memo",
         "preflight_tail",
         "preflight_tail_private_network",
+        "preflight_vary",
         "private_network",
         "refused",
     )
@@ -107,7 +108,8 @@ class CompiledPolicy:
         if policy.allow_credentials:
             preflight.append((h.ALLOW_CREDENTIALS, b"true"))
         preflight.append((h.MAX_AGE, str(policy.max_age).encode("ascii")))
-        preflight.append((h.VARY, ", ".join(varied_on).encode("ascii")))
+        self.preflight_vary = ", ".join(varied_on).encode("ascii")
+        preflight.append((h.VARY, self.preflight_vary))
         self.preflight_tail: RawHeaders = tuple(preflight)
         self.preflight_tail_private_network: RawHeaders = (
             *preflight,

@@ -1,14 +1,17 @@
 """CORS response header names as bytes, and adding headers to a response without losing any.
 
-The names are lower-case, as ASGI servers expect them. ``add_headers`` never overwrites what
-the app sent: an existing ``Vary`` gets ``Origin`` appended (RFC 9110 §12.5.5: a cache must
-key the response on every listed request header, so dropping the app's own entries would let
+The names are lower-case, as ASGI servers expect them (ASGI requires lower-case response
+header names). ``add_headers`` keeps everything the app sent except its own CORS response
+headers, which the middleware's answer replaces: two ``Access-Control-Allow-Origin`` values
+make browsers refuse the response, and an app's ``*`` must not reach an origin the policy
+refuses. An existing ``Vary`` gets ``Origin`` appended (RFC 9110 §12.5.5: a cache must key
+the response on every listed request header, so dropping the app's own entries would let
 caches mix up its responses).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from corsguard.middleware.types import RawHeaders
 
@@ -26,12 +29,27 @@ REQUEST_METHOD = b"access-control-request-method"
 REQUEST_HEADERS = b"access-control-request-headers"
 REQUEST_PRIVATE_NETWORK = b"access-control-request-private-network"
 
+# The CORS response headers the middleware answers for: an app's own are dropped.
+CORS_RESPONSE = frozenset(
+    {
+        ALLOW_ORIGIN,
+        ALLOW_CREDENTIALS,
+        EXPOSE_HEADERS,
+        ALLOW_METHODS,
+        ALLOW_HEADERS,
+        MAX_AGE,
+        ALLOW_PRIVATE_NETWORK,
+    }
+)
+# The names that make a response need more than appending (see ``add_headers``).
+NOTICED = CORS_RESPONSE | {VARY}
 
-def add_headers(
-    raw: Iterable[tuple[bytes, bytes]] | None, extra: RawHeaders
-) -> list[tuple[bytes, bytes]]:
-    """A new header list: ``raw`` followed by ``extra``, whose ``Vary`` (last, if any) is
-    merged into a ``Vary`` the app already sent.
+Header = Sequence[bytes]
+
+
+def add_headers(raw: Iterable[Header] | None, extra: RawHeaders) -> list[Header]:
+    """A new header list: ``raw`` without its CORS response headers, followed by ``extra``,
+    whose ``Vary`` (last, if any) is merged into a ``Vary`` the app already sent.
 
     A new list rather than an in-place change: an app may send the same list again (a
     response object kept at module level), and it must not grow by one set of headers per
@@ -40,21 +58,22 @@ def add_headers(
     """
     if not raw:
         return list(extra)
-    for name, _ in raw:
-        if name == VARY:
-            return _merged(list(raw), extra)
-    return [*raw, *extra]
-
-
-def _merged(headers: list[tuple[bytes, bytes]], extra: RawHeaders) -> list[tuple[bytes, bytes]]:
-    if not extra or extra[-1][0] != VARY:
-        return headers + list(extra)
-    added = extra[-1][1]
-    for index, (name, value) in enumerate(headers):
-        if name == VARY:
-            headers[index] = (name, merge_vary(value, added))
-            break
-    headers += extra[:-1]
+    added = extra[-1][1] if extra and extra[-1][0] == VARY else None
+    dropped = CORS_RESPONSE
+    headers: list[Header] = []
+    vary_at = -1
+    for header in raw:
+        name = header[0]
+        if name in dropped:
+            continue
+        if name == VARY and vary_at < 0:
+            vary_at = len(headers)
+        headers.append(header)
+    if added is None or vary_at < 0:
+        headers += extra
+    else:
+        headers[vary_at] = (VARY, merge_vary(headers[vary_at][1], added))
+        headers += extra[:-1]
     return headers
 
 

@@ -6,7 +6,7 @@ A preflight is ``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``
 ``Access-Control-Allow-Methods`` (compared case-sensitively) and every header it announced is
 listed in ``Access-Control-Allow-Headers``. So success is a 204 that echoes exactly the
 requested method and headers; failure is a 403 with no CORS header at all, which tells a
-site that is not allowed nothing about the policy.
+site that is not allowed nothing about the policy (it carries only ``Vary``).
 
 ``Access-Control-Request-Headers`` is request-controlled: it is refused by length and by
 number of names before it is parsed, so a hostile 64 KiB value costs one ``len()``.
@@ -149,7 +149,11 @@ def _decide(
 async def send_refused(
     send: Send, scope: Scope, compiled: CompiledPolicy, origin: bytes, refusal: Refusal
 ) -> None:
-    """403 without CORS headers; in debug mode the body and a log line say why and how to fix it."""
+    """403 without CORS headers; in debug mode the body and a log line say why and how to fix it.
+
+    The 403 still carries the preflight's ``Vary``: the verdict depends on the origin, method
+    and headers asked for, so a cache must not serve it to a different preflight.
+    """
     body = b""
     level = logging.WARNING if compiled.debug else logging.DEBUG
     if compiled.debug or logger.isEnabledFor(level):
@@ -173,6 +177,7 @@ async def send_refused(
             "headers": [
                 (b"content-type", b"text/plain; charset=utf-8"),
                 (b"content-length", str(len(body)).encode("ascii")),
+                (h.VARY, compiled.preflight_vary),
             ],
         }
     )
