@@ -292,7 +292,14 @@ def test_dev_reports_a_single_string_given_for_origins() -> None:
         (r"http://[a-z0-9-]+\.example\.com", True),
         (r"http(s)?://[a-z0-9-]+\.example\.com", True),
         (r"http[s]?://[a-z0-9-]+\.example\.com", True),
+        (r"(http|https)://app\.example\.com", True),
+        (r"https{0,1}://app\.example\.com", True),
+        (r"[a-z]+://app\.example\.com", True),
+        (r"https://app\.example\.com|http://b\.example\.com", True),
         (r"https://[a-z0-9-]+\.example\.com", False),
+        (r"https://(app|admin)\.example\.com", False),
+        (r"https://app\.example\.com(:\d+)?", False),
+        (r"^(?:https://a\.example\.com|https://b\.example\.com)$", False),
     ],
 )
 def test_prod_refuses_regexes_that_match_plain_http(regex: str, refused: bool) -> None:
@@ -301,3 +308,10 @@ def test_prod_refuses_regexes_that_match_plain_http(regex: str, refused: bool) -
         assert [(p.code, p.option) for p in problems] == [("CG129", "allow_origin_regex")]
     else:
         assert CORSPolicy.profile("prod", allow_origin_regex=regex).allow_origin_regex == regex
+
+
+def test_prod_refuses_loopback_regexes() -> None:
+    problems = _problems(
+        lambda: CORSPolicy.profile("prod", allow_origin_regex=r"http://localhost(:\d+)?")
+    )
+    assert [(p.code, p.option) for p in problems] == [("CG130", "allow_origin_regex")]

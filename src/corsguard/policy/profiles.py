@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corsguard.codes import policy as codes
+from corsguard.policy.origin_regex import insecure_alternatives
 from corsguard.policy.origins import OriginEntry
-from corsguard.policy.problems import ConfigError, Problem, problem, quoted
+from corsguard.policy.problems import ConfigError, Problem, problem, quoted, raw_literal
 from corsguard.policy.validation import check
 
 if TYPE_CHECKING:
@@ -66,8 +67,6 @@ PROFILE_DEFAULTS: dict[str, dict[str, Any]] = {
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# A regex that can match a plain-http origin: "http://", "https?://", "http(s)?://", "http[s]?".
-_HTTP_IN_REGEX = re.compile(r"http(?::|s\?|\(s\)\?|\[s\]\?|\(\?:s\)\?)")
 
 
 def policy_from_profile(cls: type[CORSPolicy], name: str, options: Mapping[str, Any]) -> CORSPolicy:
@@ -302,17 +301,8 @@ def _profile_problems(
             found += _production_origin(item, entry)
     regex = options.get("allow_origin_regex")
     source = regex.pattern if isinstance(regex, re.Pattern) else regex
-    if name == "prod" and isinstance(source, str) and _HTTP_IN_REGEX.search(source):
-        where_regex = labels.get("allow_origin_regex", "allow_origin_regex")
-        found.append(
-            problem(
-                codes.INSECURE_ORIGIN_IN_PRODUCTION,
-                where_regex,
-                source,
-                f"{where_regex}: {source!r} also matches plain-http origins in the prod profile",
-                "Match only https origins: start the expression with 'https://'.",
-            )
-        )
+    if name == "prod" and isinstance(source, str):
+        found += _production_regex(labels.get("allow_origin_regex", "allow_origin_regex"), source)
     if name == "prod" and options.get("debug") is True:
         debug = labels.get("debug", "debug")
         found.append(
@@ -326,6 +316,35 @@ def _profile_problems(
             )
         )
     return found
+
+
+def _production_regex(where: str, source: str) -> list[Problem]:
+    """Every alternative of the regex must start with ``https://``, as prod origins must."""
+    secure = insecure_alternatives(source, allow_loopback=False)
+    if secure is None:
+        return []
+    if insecure_alternatives(source, allow_loopback=True) is None:
+        return [
+            problem(
+                codes.LOCALHOST_IN_PRODUCTION,
+                where,
+                source,
+                f"{where}: {raw_literal(source)} matches loopback origins, a development "
+                "setting in the prod profile",
+                "Remove the localhost alternatives from the production configuration; run "
+                "locally with CORS_PROFILE=dev.",
+            )
+        ]
+    return [
+        problem(
+            codes.INSECURE_ORIGIN_IN_PRODUCTION,
+            where,
+            source,
+            f"{where}: {raw_literal(source)} also matches plain-http origins in the prod profile",
+            f"Match only https origins: start every alternative with 'https://', e.g. "
+            f"{raw_literal(secure)}.",
+        )
+    ]
 
 
 def _production_origin(where: str, entry: OriginEntry) -> list[Problem]:

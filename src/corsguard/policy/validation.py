@@ -22,8 +22,12 @@ from corsguard.policy.options import (
     MAX_AGE_LIMIT,
     OPTION_NAMES,
 )
-from corsguard.policy.origin_regex import compile_origin_regex
-from corsguard.policy.problems import Problem, problem, quoted
+from corsguard.policy.origin_regex import (
+    compile_origin_regex,
+    insecure_alternatives,
+    public_suffix_tails,
+)
+from corsguard.policy.problems import Problem, problem, quoted, raw_literal
 from corsguard.policy.publicsuffix import public_suffix_at_or_below
 
 
@@ -74,12 +78,7 @@ def check(options: Mapping[str, Any], labels: Mapping[str, str] | None = None) -
     allow_origin = merged["allow_origin"]
     if allow_origin is not None and not callable(allow_origin):
         found.append(_wrong_type(label("allow_origin"), allow_origin, "a callable or None"))
-    regex = _check_regex(
-        merged["allow_origin_regex"],
-        label("allow_origin_regex"),
-        flags["dangerously_allow_loose_origin_regex"],
-        found,
-    )
+    regex = _check_regex(merged["allow_origin_regex"], label("allow_origin_regex"), flags, found)
 
     origin_items = _items(merged["allow_origins"], label("allow_origins"), found, url_like=True)
     entries = _check_origins(origin_items, label("allow_origins"), flags, found)
@@ -177,7 +176,7 @@ def _check_max_age(value: object, where: str, found: list[Problem]) -> None:
 
 
 def _check_regex(
-    value: object, where: str, allow_loose: bool, found: list[Problem]
+    value: object, where: str, flags: Mapping[str, bool], found: list[Problem]
 ) -> re.Pattern[str] | None:
     if value is None:
         return None
@@ -188,9 +187,58 @@ def _check_regex(
     else:
         found.append(_wrong_type(where, value, "a regular expression string or None"))
         return None
+    allow_loose = flags["dangerously_allow_loose_origin_regex"]
     compiled, problems = compile_origin_regex(source, where, allow_loose=allow_loose)
     found += problems
+    if compiled is not None and flags["allow_credentials"]:
+        found += _regex_credential_gates(compiled.pattern, where, flags)
     return compiled
+
+
+def _regex_credential_gates(source: str, where: str, flags: Mapping[str, bool]) -> list[Problem]:
+    """The credential gates of exact origins, applied to each alternative of the regex."""
+    problems: list[Problem] = []
+    secure = (
+        None
+        if flags["dangerously_allow_insecure_origins"]
+        else insecure_alternatives(source, allow_loopback=True)
+    )
+    if secure is not None:
+        problems.append(
+            problem(
+                codes.INSECURE_ORIGIN_WITH_CREDENTIALS,
+                where,
+                source,
+                f"{where}: {raw_literal(source)} also matches plain-http origins, so anyone on "
+                "the network path can inject script that reads your users' data",
+                f"Serve the pages over https and start every alternative with 'https://', e.g. "
+                f"{raw_literal(secure)}, or pass dangerously_allow_insecure_origins=True for a "
+                "trusted network.",
+            )
+        )
+    if not flags["dangerously_allow_public_suffix_wildcards"]:
+        for domain, suffix in public_suffix_tails(source):
+            what = (
+                f"{suffix!r} is a public suffix"
+                if suffix == domain
+                else f"{suffix!r} below it is a public suffix"
+            )
+            problems.append(
+                problem(
+                    codes.PUBLIC_SUFFIX_WILDCARD,
+                    where,
+                    source,
+                    f"{where}: {raw_literal(source)} matches any name under {domain!r}, sites "
+                    f"anyone can register ({what}), and they could read your users' data",
+                    f"Match the exact origins you own, e.g. r'https://yourname\\.{_escaped(domain)}"
+                    "', or pass dangerously_allow_public_suffix_wildcards=True.",
+                )
+            )
+    return problems
+
+
+def _escaped(domain: str) -> str:
+    return domain.replace(".", "\\.")
 
 
 def _items(value: object, where: str, found: list[Problem], *, url_like: bool = False) -> list[str]:
