@@ -62,3 +62,14 @@ def test_exception_at_import_is_reported(tmp_path: Path, monkeypatch: pytest.Mon
 def test_loads_the_app_object() -> None:
     app = load_app("examples.basic:app")
     assert type(app).__name__ == "FastAPI"
+
+
+def test_exception_from_module_getattr_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "lazy_app_module.py").write_text(
+        "def __getattr__(name):\n    raise KeyError('CORS_PROFILE is not set')\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(AppLoadError, match="raised KeyError: 'CORS_PROFILE is not set'"):
+        load_app("lazy_app_module:app")

@@ -59,7 +59,14 @@ def load_app(target: str, *, factory: bool = False) -> Any:
         ) from error
     value: Any = module
     for part in attr_path.split("."):
-        value = getattr(value, part, _MISSING)
+        try:
+            value = getattr(value, part, _MISSING)
+        except Exception as error:  # a module __getattr__ or a property that raised
+            raise AppLoadError(
+                f"{target}: reading {attr_path!r} from {module_name!r} raised "
+                f"{type(error).__name__}: {error}; fix what the message names (such as an "
+                "environment variable) and run again."
+            ) from error
         if value is _MISSING:
             raise AppLoadError(
                 f"{target}: module {module_name!r} has no attribute {attr_path!r}; "

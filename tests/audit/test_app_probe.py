@@ -20,13 +20,23 @@ from corsguard.audit.introspect import CorsSetup, introspect
         ("starlette", ["https://a.example.com/"], ["https://a.example.com"]),
         ("starlette", ["https://*.example.com"], [REPRESENTATIVE_ORIGIN]),
         ("corsguard", ["https://*.example.com"], ["https://app.example.com"]),
+        ("corsguard", ["http://*.localhost:*"], ["http://app.localhost:3000"]),
+        ("corsguard", ["http://localhost:*"], ["http://localhost:3000"]),
         (
             "starlette",
             ["https://a.example", "https://b.example", "https://c.example", "https://d.example"],
             ["https://a.example", "https://b.example", "https://c.example"],
         ),
     ],
-    ids=["wildcard", "trailing-slash", "literal-pattern", "corsguard-pattern", "at-most-three"],
+    ids=[
+        "wildcard",
+        "trailing-slash",
+        "literal-pattern",
+        "corsguard-pattern",
+        "corsguard-any-port",
+        "corsguard-localhost-any-port",
+        "at-most-three",
+    ],
 )
 def test_probe_origins(implementation: Any, origins: list[str], expected: list[str]) -> None:
     setup = CorsSetup(implementation, {"allow_origins": origins}, declared=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,77 @@ def test_factory_builds_the_app_first(capsys: pytest.CaptureFixture[str]) -> Non
 def test_factory_that_raises_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", "tests.audit.apps:options_route", "--factory"]) == 2
     assert "the app factory raised TypeError" in capsys.readouterr().err
+
+
+def test_an_app_whose_module_getattr_raises_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CORS_PROFILE", raising=False)
+    monkeypatch.delitem(sys.modules, "examples.profiles_app", raising=False)
+    assert main(["audit", "examples.profiles_app:app", "--no-probe"]) == 2
+    err = capsys.readouterr().err
+    assert "raised ConfigError" in err
+    assert "CORS_PROFILE" in err
+
+
+def test_an_unwritable_output_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["audit", BROKEN, "--format", "sarif", "-o", "/nonexistent/dir/x.sarif"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("corsguard audit: cannot write /nonexistent/dir/x.sarif")
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_fix_with_a_report_format_is_refused(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", "examples.basic:app", "--fix", "--format", fmt, "--no-probe"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "--fix" in err
+    assert fmt in err
+
+
+def test_a_module_without_attribute_suggests_module_attr(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["audit", "examples.basic"]) == 2
+    assert "'examples.basic:app'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", "README.md"])
+def test_a_file_that_is_not_nginx_configuration_is_a_usage_error(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["audit", str(EXAMPLES.parent / name)]) == 2
+    assert "not an nginx configuration" in capsys.readouterr().err
+
+
+def test_an_unparseable_configuration_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text("events {}\nhttp { server { listen 80; }\n")
+    assert main(["audit", str(conf)]) == 2
+    assert "cannot parse the nginx configuration" in capsys.readouterr().err
+
+
+def test_fix_for_an_app_with_corsguard_installed_keeps_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CORS_PROFILE", "prod")
+    monkeypatch.setenv("CORS_ALLOW_ORIGINS", "https://app.example.com")
+    monkeypatch.delitem(sys.modules, "examples.profiles_app", raising=False)
+    main(["audit", "examples.profiles_app:app", "--fix", "--no-probe"])
+    out = capsys.readouterr().out
+    assert "install(app, policy)" not in out.replace("keep the install(app, policy) call", "")
+    assert "already installed" in out
+    assert "policy = CORSPolicy(" not in out
+
+
+def test_an_app_allowing_any_port_is_probed_without_false_findings(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CORS_PROFILE", "dev")  # allows http://*.localhost:* and the like
+    monkeypatch.delitem(sys.modules, "examples.profiles_app", raising=False)
+    assert main(["audit", "examples.profiles_app:app", "--format", "json"]) in (0, 1)
+    report = json.loads(capsys.readouterr().out)
+    assert not [f for f in report["findings"] if f["code"] == "CG408"]

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from corsguard.audit.nginx import load
+from corsguard.audit.nginx import NginxConfigError, load
 from corsguard.audit.nginx_origins import unescaped_dots
 from corsguard.audit.nginx_rules import audit_nginx
-from corsguard.codes import Severity
 
 
 def audit(tmp_path: Path, server: str, *, http: str = "") -> list[tuple[str, int]]:
@@ -309,12 +308,30 @@ def test_directory_of_fragments_is_audited(tmp_path: Path) -> None:
     assert {"CG502", "CG503"} <= found
 
 
-def test_parse_errors_are_reported_not_swallowed(tmp_path: Path) -> None:
+def test_a_configuration_that_does_not_parse_is_refused_with_the_parse_error(
+    tmp_path: Path,
+) -> None:
     conf = tmp_path / "nginx.conf"
     conf.write_text("events {}\nhttp {\n  include missing/*.conf;\n  server { listen 80 }\n}\n")
-    found = audit_nginx(load(conf))
-    assert [f.code for f in found] == ["CG510"]
-    assert found[0].severity == Severity.MEDIUM
+    with pytest.raises(
+        NginxConfigError, match=r"cannot parse .*nginx.conf:4: directive \"listen\""
+    ):
+        load(conf)
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", "README.md", "examples/basic.py"])
+def test_a_file_that_is_not_nginx_configuration_is_refused(name: str) -> None:
+    with pytest.raises(NginxConfigError, match="not an nginx configuration"):
+        load(Path(__file__).resolve().parents[2] / name)
+
+
+def test_map_entries_are_not_mistaken_for_foreign_syntax(tmp_path: Path) -> None:
+    conf = tmp_path / "cors.conf"
+    conf.write_text(
+        'map $http_origin $cors {\n  default "";\n'
+        '  "~^https://a\\.example\\.com$" $http_origin;\n}\n'
+    )
+    assert load(conf).errors == ()
 
 
 def test_broken_example_has_every_advertised_problem() -> None:
@@ -322,3 +339,43 @@ def test_broken_example_has_every_advertised_problem() -> None:
     found = {f.code for f in audit_nginx(load(root / "broken.conf"))}
     assert {"CG501", "CG502", "CG504", "CG505", "CG506", "CG507"} <= found
     assert audit_nginx(load(root / "fixed.conf")) == []
+
+
+def test_no_always_finding_in_a_block_that_returns_a_covered_status(tmp_path: Path) -> None:
+    found = audit(
+        tmp_path,
+        """
+        location /api/ {
+            if ($request_method = OPTIONS) {
+                add_header Access-Control-Allow-Origin https://app.example.com;
+                add_header Access-Control-Allow-Methods "GET, PUT";
+                return 204;
+            }
+            add_header Access-Control-Allow-Origin https://app.example.com always;
+            proxy_pass http://127.0.0.1:8000;
+        }
+        """,
+    )
+    assert "CG502" not in codes(found)
+
+
+def test_always_still_matters_when_the_block_returns_an_error_status(tmp_path: Path) -> None:
+    found = audit(
+        tmp_path,
+        """
+        location /api/ {
+            if ($request_method = OPTIONS) {
+                add_header Access-Control-Allow-Origin https://app.example.com;
+                return 403;
+            }
+        }
+        """,
+    )
+    assert "CG502" in codes(found)
+
+
+def test_a_missing_include_stays_a_finding(tmp_path: Path) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text("events {}\nhttp {\n  include /nonexistent/corsguard/x.conf;\n}\n")
+    found = audit_nginx(load(conf))
+    assert [f.code for f in found] == ["CG510"]

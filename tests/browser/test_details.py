@@ -35,6 +35,23 @@ def test_preflight_request_is_exact() -> None:
     assert preflight.header("Accept") == "*/*"
     assert preflight.header("Cookie") is None
     assert preflight.header("X-Foo") is None
+    # [verified] Chromium 156 sends Sec-Fetch-Site on the preflight as on the actual request.
+    assert preflight.header("Sec-Fetch-Site") == "same-site"
+    assert [name for name, _ in preflight.headers][-3:] == [
+        "Sec-Fetch-Mode",
+        "Sec-Fetch-Site",
+        "Sec-Fetch-Dest",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("origin", "site"),
+    [("https://app.example.com", "same-site"), ("https://other.example.org", "cross-site")],
+)
+def test_preflight_carries_sec_fetch_site(origin: str, site: str) -> None:
+    _, sent = run(FetchRequest(API, origin, "PUT"), resp())
+    assert sent[0].is_preflight
+    assert sent[0].header("Sec-Fetch-Site") == site
 
 
 def test_over_1024_bytes_of_safelisted_headers_lists_them_all() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -45,3 +46,12 @@ def scripted(
 
     app.seen = seen  # type: ignore[attr-defined]
     return app
+
+
+async def hangs(
+    scope: Message,
+    receive: Callable[[], Awaitable[Message]],
+    send: Callable[[Message], Awaitable[None]],
+) -> None:
+    """An ASGI app that never answers."""
+    await asyncio.sleep(3600)

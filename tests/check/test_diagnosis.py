@@ -208,6 +208,22 @@ CASES = [
         "x-request-id",
     ),
     Case(
+        "no Access-Control-Allow-Methods at all",
+        scripted((204, [ACAO], b"")),
+        put(),
+        "MethodDisallowedByPreflightResponse",
+        "CG217",
+        "the preflight answer has no Access-Control-Allow-Methods header",
+    ),
+    Case(
+        "no Access-Control-Allow-Headers at all",
+        scripted((204, [ACAO, ("access-control-allow-methods", "PUT")], b"")),
+        put(headers=(("X-Request-Id", "1"),)),
+        "HeaderDisallowedByPreflightResponse",
+        "CG218",
+        "the preflight answer has no Access-Control-Allow-Headers header",
+    ),
+    Case(
         "Starlette refusing a preflight with 400",
         scripted((400, [ACAO], b"Disallowed CORS headers")),
         put(),
@@ -241,6 +257,9 @@ def test_root_cause(case: Case) -> None:
     cause = result.findings[0]
     assert cause.code == case.code
     assert case.says in cause.message + " " + cause.fix
+    assert "None" not in cause.message
+    severities = [f.severity for f in result.findings]
+    assert severities == sorted(severities, reverse=True)
 
 
 def test_reflected_origin_without_vary() -> None:
@@ -265,3 +284,12 @@ def test_starlette_preflight_refusing_the_origin() -> None:
     assert result.verdict.cors_error == "PreflightMissingAllowOriginHeader"
     assert result.findings[0].code == "CG221"
     assert "Disallowed CORS origin" in result.findings[0].message
+
+
+def test_findings_are_listed_highest_severity_first() -> None:
+    # A redirect loop whose answers echo the origin without Vary: CG210 (medium) is found
+    # before the browser's CG226 (high), and is listed after it.
+    loop = "https://api.example.com/loop"
+    answer = (302, [("location", loop), ("access-control-allow-origin", ORIGIN)], b"")
+    result = run_check(FetchRequest(loop, ORIGIN), app=scripted(actual=answer))
+    assert [f.code for f in result.findings] == ["CG226", "CG210"]

@@ -48,7 +48,20 @@ def audit_target(target: str, *, probe: bool = True, factory: bool = False) -> A
     """
     if is_app_target(target) and not Path(target).exists():
         return audit_app_target(target, probe=probe, factory=factory)
+    if _looks_like_module(target) and not Path(target).exists():
+        raise AppLoadError(
+            f"{target}: no such file or directory, and not an app reference either; to audit "
+            f"an app write module:attribute, for example '{target}:app'."
+        )
     return audit_nginx_target(target)
+
+
+def _looks_like_module(target: str) -> bool:
+    """``pkg.main`` (a module without ``:attr``), not ``nginx.conf`` or ``conf.d``."""
+    parts = target.split(".")
+    if not all(part.isidentifier() for part in parts):
+        return False
+    return not (len(parts) > 1 and parts[-1] in ("conf", "d", "nginx"))
 
 
 def audit_app_target(target: str, *, probe: bool = True, factory: bool = False) -> AuditResult:

@@ -65,6 +65,9 @@ def probe_app(target: str, app: Any, root: AppNode) -> ProbeOutcome:
     return outcome
 
 
+PORT_STAND_IN = "3000"  # a port for patterns that allow any port
+
+
 def probe_origins(setup: CorsSetup | None) -> list[str]:
     """The origins the configuration means to allow, one stand-in for '*' and for patterns."""
     if setup is None:
@@ -76,8 +79,13 @@ def probe_origins(setup: CorsSetup | None) -> list[str]:
         text = str(entry).strip()
         if text == "*":
             candidate = REPRESENTATIVE_ORIGIN
-        elif "*." in text and setup.implementation == "corsguard":
+        elif "*" in text and setup.implementation == "corsguard":
+            # corsguard's patterns: 'https://*.example.com', 'http://localhost:*' (any port).
             candidate = text.replace("*.", "app.", 1)
+            if candidate.endswith(":*"):
+                candidate = candidate[:-1] + PORT_STAND_IN
+            if "*" in candidate or not candidate.startswith(("http://", "https://")):
+                continue
         elif "*" in text or not text.startswith(("http://", "https://")):
             continue
         else:

@@ -28,7 +28,14 @@ def scan_in_process(target: str, app: Any, root: AppNode, origins: list[str]) ->
     from corsguard.scan.runner import ScanOptions, Target, scan
 
     outcome = ProbeOutcome()
-    trusted = [parse_trusted(origin) for origin in origins]
+    trusted = [parse_trusted(origin) for origin in origins if _probeable(parse_trusted, origin)]
+    outcome.notes += [
+        f"in-process scan: the allowed origin {origin!r} is not probed as trusted"
+        for origin in origins
+        if not _probeable(parse_trusted, origin)
+    ]
+    if origins and not trusted:
+        return outcome
     routes = _representative(
         [
             route
@@ -86,3 +93,12 @@ def _located(finding: Finding, target: str, route: Route) -> Finding:
         location=f"{target} {route.path}",
         evidence=evidence,
     )
+
+
+def _probeable(parse_trusted: Any, origin: str) -> bool:
+    """The scan can express ``origin`` (not, for example, a port wildcard)."""
+    try:
+        parse_trusted(origin)
+    except ValueError:
+        return False
+    return True

@@ -41,10 +41,18 @@ class FixSnippet:
     code: str
     options: Mapping[str, Any]
     changes: tuple[str, ...]
+    installed: bool = False  # corsguard.install is already in place: keep it, adjust options
 
 
 def fix_for(root: AppNode) -> FixSnippet:
-    """The replacement for the first CORS layer found in ``root`` (or a starting point)."""
+    """The replacement for the first CORS layer found in ``root`` (or a starting point).
+
+    When ``corsguard.install`` already put its layer in the app there is nothing to replace
+    (a second ``install()`` refuses): the snippet is then a note on which options to adjust.
+    """
+    installed = next((layer for layer in root.cors_layers if layer.installed), None)
+    if installed is not None and installed.cors is not None:
+        return installed_note(installed.cors)
     setup = next(
         (
             layer.cors
@@ -69,6 +77,30 @@ def snippet(setup: CorsSetup | None, *, framework: bool = True) -> FixSnippet:
     declared = setup is None or setup.declared
     code = render(options, changes, declared=declared, framework=framework)
     return FixSnippet(code, options, tuple(changes))
+
+
+def installed_note(setup: CorsSetup) -> FixSnippet:
+    """No replacement: corsguard is installed; say so, and which options to change, if any."""
+    options, changes = repair(setup.options)
+    lines = [
+        "# corsguard is already installed in this app: keep the install(app, policy) call; a",
+        "# second install() raises 'already installed'.",
+    ]
+    if changes:
+        lines.append("# Adjust the options of the CORSPolicy given to install():")
+        for change in changes:
+            lines += textwrap.wrap(
+                change,
+                96,
+                initial_indent="#   ",
+                subsequent_indent="#     ",
+                break_long_words=False,
+            )
+    else:
+        lines.append(
+            "# If the report lists problems, adjust the options of the CORSPolicy given to it."
+        )
+    return FixSnippet("\n".join(lines) + "\n", options, tuple(changes), installed=True)
 
 
 def repair(original: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:

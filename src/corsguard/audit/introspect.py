@@ -14,7 +14,7 @@ import contextlib
 import inspect
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -54,6 +54,7 @@ class Layer:
     cors: CorsSetup | None = None
     module: str = ""
     source: str = ""  # "file:line" of the code that defines it, when known
+    installed: bool = False  # put there by corsguard.install (a second install() refuses)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,7 @@ def _installed_layers(app: Any) -> list[Layer]:
     middleware = installed(app)
     if middleware is None:
         return []
-    return [_instance_layer(middleware)]
+    return [replace(_instance_layer(middleware), installed=True)]
 
 
 def _declared_layers(app: Any) -> list[Layer]:

@@ -10,6 +10,7 @@ the file and line it came from.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ class NginxUnavailable(RuntimeError):
 
 
 class NginxConfigError(ValueError):
-    """The configuration path cannot be read at all."""
+    """The configuration cannot be read, does not parse, or is not an nginx configuration."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,53 @@ def load(path: str | os.PathLike[str]) -> NginxConfig:
         if configs:
             top = _inline(configs, 0, stack=())
             roots.append(Directive("main", (), name, 0, top))
+    syntax = [error for error in errors if not _unreadable_include(error)]
+    if syntax:
+        # Text nginx would refuse to load ('nginx -t' fails): nothing sound to audit. A missing
+        # include only hides that file, and stays a finding (CG510).
+        shown = "; ".join(f"{error.location}: {error.message}" for error in syntax[:5])
+        more = f" (and {len(syntax) - 5} more)" if len(syntax) > 5 else ""
+        raise NginxConfigError(f"{target}: cannot parse the nginx configuration: {shown}{more}")
+    _refuse_foreign(target, roots, _known_directives(crossplane))
     return NginxConfig(tuple(roots), tuple(errors), tuple(sorted(seen)))
+
+
+def _unreadable_include(error: ParseError) -> bool:
+    # crossplane reports an include it cannot open with the OSError text: "[Errno 2] ...".
+    return error.message.startswith("[Errno ")
+
+
+def _known_directives(crossplane: Any) -> frozenset[str]:
+    analyzer = getattr(crossplane, "analyzer", None)
+    return frozenset(getattr(analyzer, "DIRECTIVES", {}))
+
+
+def _refuse_foreign(target: Path, roots: list[Directive], known: frozenset[str]) -> None:
+    """A file that is not nginx syntax (Python, TOML, Markdown) still "parses": refuse it."""
+    if not known or not roots:
+        return
+    names = [d for root in roots for d in _all_directives(root)]
+    odd = next((d for d in names if not _DIRECTIVE_NAME.fullmatch(d.name)), None)
+    if odd is not None or not any(d.name in known for d in names):
+        where = f" ({odd.location}: {odd.name[:40]!r} is no directive name)" if odd else ""
+        raise NginxConfigError(
+            f"{target}: not an nginx configuration{where}; give the nginx.conf, a file it "
+            "includes, or the directory that holds them"
+        )
+
+
+_DIRECTIVE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+# Blocks whose entries are table rows (a key and a value), not directives.
+_TABLES = frozenset({"map", "geo", "types", "split_clients", "charset_map", "match"})
+
+
+def _all_directives(directive: Directive) -> Iterator[Directive]:
+    for child in directive.block or ():
+        yield child
+        if child.name not in _TABLES:
+            yield from _all_directives(child)
 
 
 def _inline(

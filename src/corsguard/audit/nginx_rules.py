@@ -167,11 +167,12 @@ def _level_findings(level: Level, variables: Variables) -> list[Finding]:
     where = level.label
     by_name = {h.name: h for h in level.headers}
     credentials = ACAC in by_name and by_name[ACAC].value.lower() == "true"
+    covered = _returns_covered_status(level)
     for header in level.own:
         if not header.is_cors:
             continue
         original = header.directive.args[0]
-        if not header.always:
+        if not header.always and not covered:
             fixed = " ".join(quoted(a) for a in (*header.directive.args[:2], "always"))
             found.append(
                 finding(
@@ -222,6 +223,22 @@ def _level_findings(level: Level, variables: Variables) -> list[Finding]:
     found += _proxy_errors(level)
     found += _limit_except(level)
     return found
+
+
+# ngx_http_headers_module: add_header without 'always' applies to these statuses.
+ADD_HEADER_STATUSES = frozenset(
+    {"200", "201", "204", "206", "301", "302", "303", "304", "307", "308"}
+)
+
+
+def _returns_covered_status(level: Level) -> bool:
+    """The block ends in 'return' with a status add_header covers: 'always' changes nothing."""
+    last = (level.directive.block or ())[-1:]
+    if not last or last[0].name != "return" or not last[0].args:
+        return False
+    status = last[0].args[0]
+    # 'return URL;' is a 302.
+    return status in ADD_HEADER_STATUSES or (len(last[0].args) == 1 and not status.isdigit())
 
 
 def _setting(level: Level | None, name: str) -> Directive | None:

@@ -28,7 +28,12 @@ def text(result: AuditResult) -> str:
     for note in result.notes:
         lines.append(f"note: {note}")
     if result.fix is not None and result.findings:
-        lines += ["", "equivalent corsguard configuration (audit --fix prints it alone):", ""]
+        title = (
+            "corsguard is already installed (audit --fix prints this alone):"
+            if result.fix.installed
+            else "equivalent corsguard configuration (audit --fix prints it alone):"
+        )
+        lines += ["", title, ""]
         lines += ["    " + line if line else "" for line in result.fix.code.splitlines()]
     return "\n".join(lines).rstrip("\n") + "\n"
 

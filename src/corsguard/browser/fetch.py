@@ -178,7 +178,7 @@ class BrowserFetch:
         )
         if needs_preflight(self._method, self._headers) and not self._cached(unsafe):
             self._pending = preflight_request(
-                url, self._request_origin, self._method, self._headers
+                url, self._request_origin, self._method, self._headers, initiator=self._initiator
             )
         else:
             self._pending = self._actual_request()
@@ -198,7 +198,7 @@ class BrowserFetch:
             lines.append(("Origin", self._request_origin))
         lines += [
             ("Sec-Fetch-Mode", "cors"),
-            ("Sec-Fetch-Site", _fetch_site(self._initiator, self._url)),
+            ("Sec-Fetch-Site", fetch_site(self._initiator, self._url)),
             ("Sec-Fetch-Dest", "empty"),
         ]
         return HttpRequest(self._method, self._url, tuple(lines), False, self._body)
@@ -342,7 +342,7 @@ class BrowserFetch:
         )
 
 
-def _fetch_site(initiator: Origin | None, url: str) -> str:
+def fetch_site(initiator: Origin | None, url: str) -> str:
     target = origin_of_url(url)
     if initiator is None or target is None:
         return "cross-site"

@@ -7,10 +7,12 @@ fetch.bs #cors-preflight-fetch-0, with the order of checks and the error names o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from corsguard.browser.cors_check import AccessFailure, check_access
 from corsguard.browser.errors import CorsError, preflight_variant
 from corsguard.browser.request import Headers, HttpRequest, HttpResponse
+from corsguard.protocol.origin import Origin, parse_serialized_origin
 from corsguard.protocol.safelist import SAFELISTED_METHODS, cors_unsafe_request_header_names
 from corsguard.protocol.tokens import parse_token_list
 
@@ -18,6 +20,8 @@ ALLOW_METHODS = "access-control-allow-methods"
 ALLOW_HEADERS = "access-control-allow-headers"
 MAX_AGE = "access-control-max-age"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+_FROM_ORIGIN: Any = object()  # preflight_request's default: the initiator parsed from origin
 
 # preflight_result.cc: kDefaultTimeout (absent or unparsable max-age) and kMaxTimeout (the cap).
 DEFAULT_MAX_AGE = 5
@@ -37,8 +41,24 @@ def needs_preflight(method: str, headers: Headers, *, chromium: bool = True) -> 
     return method not in SAFELISTED_METHODS or bool(unsafe_header_names(headers, chromium=chromium))
 
 
-def preflight_request(url: str, origin: str, method: str, headers: Headers) -> HttpRequest:
-    """The OPTIONS request Chromium sends: no cookies, no Authorization, no author headers."""
+def preflight_request(
+    url: str,
+    origin: str,
+    method: str,
+    headers: Headers,
+    *,
+    initiator: Origin | None = _FROM_ORIGIN,
+) -> HttpRequest:
+    """The OPTIONS request Chromium sends: no cookies, no Authorization, no author headers.
+
+    ``initiator`` is the page's origin for ``Sec-Fetch-Site`` (by default parsed from
+    ``origin``; after a redirect that tainted the origin, ``origin`` is ``null`` but the
+    initiator is still the page).
+    """
+    from corsguard.browser.fetch import fetch_site  # fetch.py imports this module
+
+    if initiator is _FROM_ORIGIN:
+        initiator = parse_serialized_origin(origin)
     lines: list[tuple[str, str]] = [
         ("Accept", "*/*"),
         ("Access-Control-Request-Method", method),
@@ -47,7 +67,12 @@ def preflight_request(url: str, origin: str, method: str, headers: Headers) -> H
     if names:
         # Lower-cased, sorted, joined by "," without spaces (fetch.bs step 5 of the preflight).
         lines.append(("Access-Control-Request-Headers", ",".join(names)))
-    lines += [("Origin", origin), ("Sec-Fetch-Mode", "cors"), ("Sec-Fetch-Dest", "empty")]
+    lines += [
+        ("Origin", origin),
+        ("Sec-Fetch-Mode", "cors"),
+        ("Sec-Fetch-Site", fetch_site(initiator, url)),
+        ("Sec-Fetch-Dest", "empty"),
+    ]
     return HttpRequest("OPTIONS", url, tuple(lines), is_preflight=True)
 
 

@@ -202,9 +202,15 @@ def _cause(request: FetchRequest, verdict: Verdict, app_errors: list[AppError]) 
             if wildcard and request.credentials == "include"
             else ""
         )
+        said = (
+            f"the preflight answer has no Access-Control-Allow-Headers header, so {name!r} is "
+            "not allowed"
+            if allowed is None
+            else f"the preflight allows headers {allowed!r}, not {name!r}"
+        )
         return finding(
             codes.HEADER_NOT_ALLOWED,
-            f"{url}: the preflight allows headers {allowed!r}, not {name!r}{detail}",
+            f"{url}: {said}{detail}",
             f"Add it: CORSPolicy(allow_headers=['{name}', ...]); with Starlette's middleware "
             f"allow_headers=['{name}'].",
             url,
@@ -335,9 +341,15 @@ def _method(request: FetchRequest, url: str, response: HttpResponse, method: str
     else:
         detail = ""
         fix = f"Add it: CORSPolicy(allow_methods=['{method}', ...])."
+    said = (
+        f"the preflight answer has no Access-Control-Allow-Methods header, so {method!r} is not "
+        "allowed"
+        if allowed is None
+        else f"the preflight allows methods {allowed!r}, not {method!r}"
+    )
     return finding(
         codes.METHOD_NOT_ALLOWED,
-        f"{url}: the preflight allows methods {allowed!r}, not {method!r}{detail}",
+        f"{url}: {said}{detail}",
         fix,
         url,
         method=method,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sysconfig
+import time
 import traceback
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -122,28 +123,51 @@ class HttpSender(Sender):
         except httpx.InvalidURL as exc:
             raise CheckNetworkError(f"{outgoing.url}: {exc}") from exc
         request.method = outgoing.method  # httpx upper-cases; browsers send "patch" as "patch"
+        deadline = time.monotonic() + self._timeout
         try:
             try:
-                status, headers, body = self._send(self._transport(tls), request)
+                status, headers, body = self._send(self._transport(tls), request, deadline)
             except (httpx.RemoteProtocolError, httpx.ReadError):
                 # Like browsers, retry once on a fresh connection when a reused one was closed.
                 self._transports.pop("https" if tls else "http").close()
-                status, headers, body = self._send(self._transport(tls), request)
+                status, headers, body = self._send(self._transport(tls), request, deadline)
         except httpx.TimeoutException as exc:
-            raise CheckNetworkError(f"{outgoing.url}: timed out ({exc})") from exc
+            detail = str(exc)
+            said = f" ({detail})" if detail and "timed out" not in detail.lower() else ""
+            raise CheckNetworkError(
+                f"{outgoing.url}: timed out, no answer within {self._timeout:g} s{said}"
+            ) from exc
         except httpx.HTTPError as exc:
             raise CheckNetworkError(f"{outgoing.url}: {exc or type(exc).__name__}") from exc
         return HttpResponse(status, headers, body)
 
-    @staticmethod
-    def _send(transport: Any, request: Any) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
+    def _send(
+        self, transport: Any, request: Any, deadline: float
+    ) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
+        """One exchange, over by ``deadline`` (``time.monotonic()``) however slow the server.
+
+        The verdict needs the status and the headers only: a body still arriving at the
+        deadline is cut there, and what arrived is kept.
+        """
+        httpx = self._httpx
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise httpx.ConnectTimeout("timed out", request=request)
+        # httpcore reads the timeouts from the request's extensions when each phase starts.
+        request.extensions["timeout"] = httpx.Timeout(remaining).as_dict()
         response = transport.handle_request(request)
         body = b""
         try:
-            for chunk in response.stream:
-                body += chunk
-                if len(body) >= MAX_BODY:
-                    break
+            remaining = deadline - time.monotonic()
+            if remaining > 0:
+                request.extensions["timeout"] = {**request.extensions["timeout"], "read": remaining}
+                try:
+                    for chunk in response.stream:
+                        body += chunk
+                        if len(body) >= MAX_BODY or time.monotonic() >= deadline:
+                            break
+                except httpx.TimeoutException:
+                    pass  # the deadline passed while the body trickled in: keep what arrived
         finally:
             response.stream.close()
         headers = tuple(

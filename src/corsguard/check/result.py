@@ -11,11 +11,16 @@ from corsguard.check.exchange import AppError
 from corsguard.findings import Finding
 
 
+def by_severity(findings: list[Finding] | tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """Highest severity first; equal severities keep their order (the root cause first)."""
+    return tuple(sorted(findings, key=lambda finding: -finding.severity))
+
+
 @dataclass(frozen=True)
 class CheckResult:
     request: FetchRequest
     verdict: Verdict
-    findings: tuple[Finding, ...]  # root cause first, then browser differences and hazards
+    findings: tuple[Finding, ...]  # highest severity first; for equal ones, the root cause first
     elapsed_ms: float
     transport: str  # "http" or "asgi"
     app_errors: tuple[AppError, ...] = ()

@@ -7,7 +7,7 @@ import time
 from corsguard.browser import BrowserFetch, FetchRequest
 from corsguard.check.diagnosis import diagnose
 from corsguard.check.exchange import ASGIApp, AsgiSender, HttpSender, Sender
-from corsguard.check.result import CheckResult
+from corsguard.check.result import CheckResult, by_severity
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -43,7 +43,7 @@ def run_check(
     return CheckResult(
         request=request,
         verdict=verdict,
-        findings=tuple(findings),
+        findings=by_severity(findings),
         elapsed_ms=(time.perf_counter() - started) * 1000,
         transport="asgi" if app is not None else "http",
         app_errors=tuple(sender.app_errors),

@@ -65,6 +65,13 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"corsguard audit: --fail-on: {error}", file=sys.stderr)
         return exitcodes.USAGE
+    if args.fix and args.format != "text":
+        print(
+            f"corsguard audit: --fix prints code to paste, not a {args.format} report; drop "
+            "--fix for the report, or drop --format for the fix",
+            file=sys.stderr,
+        )
+        return exitcodes.USAGE
     try:
         result = audit_target(args.target, probe=not args.no_probe, factory=args.factory)
     except AUDIT_ERRORS as error:
@@ -78,8 +85,15 @@ def run(args: argparse.Namespace) -> int:
 
         report = render(result, args.format)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(report)
+        try:
+            with open(args.output, "w", encoding="utf-8") as handle:
+                handle.write(report)
+        except OSError as error:
+            print(
+                f"corsguard audit: cannot write {args.output}: {error.strerror or error}",
+                file=sys.stderr,
+            )
+            return exitcodes.USAGE
     else:
         sys.stdout.write(report)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import math
 import sys
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -59,7 +60,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--app", metavar="MODULE:ATTR", help="check an ASGI app in-process")
     parser.add_argument(
-        "--timeout", type=float, default=10.0, metavar="S", help="seconds per request (default 10)"
+        "--timeout",
+        type=positive_seconds,
+        default=10.0,
+        metavar="S",
+        help="seconds per request, a deadline for its whole answer (default 10)",
     )
     parser.add_argument(
         "--insecure", action="store_true", help="do not verify TLS certificates (self-signed)"
@@ -70,6 +75,17 @@ def register(subparsers: Any) -> None:
         help="also run the fetch in real headless Chromium and compare (corsguard[browser])",
     )
     parser.set_defaults(handler=run)
+
+
+def positive_seconds(text: str) -> float:
+    """An argparse ``type=``: a finite number of seconds above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -134,9 +150,15 @@ def _network_error(args: argparse.Namespace, exc: Exception) -> None:
             "findings": [],
         }
         print(json.dumps(document, indent=2))
+    advice = (
+        "The app hung or returned without sending a response: look at the route's code (a "
+        "missing return, an await that never completes), or raise --timeout if it is only slow."
+        if args.app
+        else "Check that the server is running and the URL is right."
+    )
     print(
         f"corsguard check: {exc}; in the browser this is 'TypeError: Failed to fetch' with no "
-        "CORS message. Check that the server is running and the URL is right.",
+        f"CORS message. {advice}",
         file=sys.stderr,
     )
 
@@ -148,6 +170,7 @@ def _run_served(args: argparse.Namespace, request: FetchRequest, app: Any) -> in
     from corsguard.check import CheckNetworkError, run_check
     from corsguard.check.diagnosis import diagnose
     from corsguard.check.render import agrees, render_text
+    from corsguard.check.result import by_severity
     from corsguard.check.serve import serve_on_loopback
 
     try:
@@ -157,7 +180,9 @@ def _run_served(args: argparse.Namespace, request: FetchRequest, app: Any) -> in
             request = replace(request, url=url)
             result = run_check(request, timeout=args.timeout, cookie=args.cookie)
             browser = _real_browser(request, args.timeout)
-            findings = (*diagnose(request, result.verdict, app_errors), *result.verdict.findings)
+            findings = by_severity(
+                [*diagnose(request, result.verdict, app_errors), *result.verdict.findings]
+            )
             result = replace(result, findings=findings, app_errors=tuple(app_errors))
     except (UsageError, RuntimeError) as exc:
         print(f"corsguard check: {exc}", file=sys.stderr)
@@ -194,7 +219,7 @@ def _fetch_request(args: argparse.Namespace) -> FetchRequest:
     if args.app and url.startswith("/"):
         scheme = "http" if origin.startswith("http://") else "https"
         url = f"{scheme}://{IN_PROCESS_HOST}{url}"
-    if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).netloc:
+    if not _is_http_url(url):
         raise UsageError(
             f"{args.url!r}: not an http(s) URL; give one such as https://api.example.com/items"
         )
@@ -216,6 +241,16 @@ def _fetch_request(args: argparse.Namespace) -> FetchRequest:
         credentials=args.credentials,
         body=body,
     )
+
+
+def _is_http_url(url: str) -> bool:
+    """An http(s) URL with a host and, if any, a port number in range."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def _read_data(data: str) -> bytes:
