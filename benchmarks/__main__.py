@@ -30,6 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=None, help="in-process rounds")
     parser.add_argument("--load-rounds", type=int, default=None, help="wrk rounds per server")
     parser.add_argument("--load-seconds", type=int, default=2, help="seconds per wrk run")
+    parser.add_argument(
+        "--http",
+        choices=("h11", "httptools"),
+        default="h11",
+        help="uvicorn's HTTP implementation for the load test (httptools: uvicorn[standard])",
+    )
     args = parser.parse_args(argv)
     rounds = args.rounds or (5 if args.quick else 15)
     load_rounds = args.load_rounds or (5 if args.quick else 20)
@@ -52,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
             load_note = "skipped: wrk is not installed"
         else:
             print("uvicorn + wrk:", file=sys.stderr, flush=True)
-            load_result = load.run(load_rounds, args.load_seconds, progress=_progress)
+            load_result = load.run(
+                load_rounds, args.load_seconds, progress=_progress, http=args.http
+            )
             result = load_result
             rows.append(
                 inprocess.Row(
@@ -89,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {row.scenario} | {row.figures} | {row.target} | {met} |")
     if load_result is not None:
         print()
-        print(f"Load generator: `{load_result.command}` against uvicorn on 127.0.0.1.")
+        print(f"Load generator: `{load_result.command}` on 127.0.0.1.")
     else:
         print()
         print(f"Load test: {load_note}.")

@@ -71,7 +71,7 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _server(factory: str) -> Iterator[tuple[str, int]]:
+def _server(factory: str, http: str) -> Iterator[tuple[str, int]]:
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -89,6 +89,8 @@ def _server(factory: str) -> Iterator[tuple[str, int]]:
             "warning",
             "--lifespan",
             "off",
+            "--http",
+            http,
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -125,13 +127,17 @@ def _wrk(wrk: str, url: str, seconds: int, connections: int) -> tuple[float, int
 
 
 def run(
-    rounds: int, seconds: int, connections: int = 16, progress: Callable[[str], None] = print
+    rounds: int,
+    seconds: int,
+    connections: int = 16,
+    progress: Callable[[str], None] = print,
+    http: str = "h11",
 ) -> LoadResult:
     wrk = wrk_path()
     if wrk is None:
         raise RuntimeError("wrk is not installed (apt-get install wrk)")
     with contextlib.ExitStack() as stack:
-        base, pid = stack.enter_context(_server(FACTORY))
+        base, pid = stack.enter_context(_server(FACTORY, http))
         servers = {name: (base + path, pid) for name, path in PATHS.items()}
         for url, _ in servers.values():  # warm-up
             _wrk(wrk, url, 1, connections)
@@ -148,7 +154,10 @@ def run(
                 samples[name].append(rate)
                 per_cpu[name].append(total / used if used > 0 else float("nan"))
             progress(f"load round {number + 1}/{rounds}")
-    command = f"wrk -t1 -c{connections} -d{seconds}s -H 'Origin: {apps.ORIGIN}' URL"
+    command = (
+        f"wrk -t1 -c{connections} -d{seconds}s -H 'Origin: {apps.ORIGIN}' URL"
+        f" against uvicorn --http {http}"
+    )
     return LoadResult(
         {name: statistics.median(values) for name, values in samples.items()},
         _ratios(samples),
