@@ -42,6 +42,9 @@ def serve_asgi(app: Any, *, port: int | None = None, **config: Any) -> Iterator[
     import uvicorn
 
     port = port or free_port()
+    # h11 by default, whatever else is installed: it accepts every token as a method (fetch()
+    # sends `patch` as written), where httptools refuses methods it does not know.
+    config.setdefault("http", "h11")
     server = uvicorn.Server(
         uvicorn.Config(
             app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", **config
