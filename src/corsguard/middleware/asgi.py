@@ -22,27 +22,11 @@ from corsguard.middleware.scopes import PathScopes
 from corsguard.middleware.types import ASGIApp, Message, RawHeaders, Receive, Scope, Send
 from corsguard.policy import CORSPolicy
 from corsguard.policy.matcher import MAX_ORIGIN_LENGTH
+from corsguard.policy.options import OPTION_NAMES
 from corsguard.policy.policy import OriginPredicate
 
 _UNCHANGED: Any = object()
 _UNSET: Any = object()
-_OPTION_NAMES = (
-    "allow_origins",
-    "allow_methods",
-    "allow_headers",
-    "allow_credentials",
-    "allow_origin_regex",
-    "allow_private_network",
-    "expose_headers",
-    "max_age",
-    "allow_origin",
-    "debug",
-    "dangerously_allow_null_origin",
-    "dangerously_allow_file_origin",
-    "dangerously_allow_insecure_origins",
-    "dangerously_allow_public_suffix_wildcards",
-    "dangerously_allow_loose_origin_regex",
-)
 
 
 class _Configuration:
@@ -123,7 +107,7 @@ class CORSMiddleware:
         dangerously_allow_loose_origin_regex: bool = _UNSET,
     ) -> None:
         given = dict(locals())
-        options = {name: given[name] for name in _OPTION_NAMES if given[name] is not _UNSET}
+        options = {name: given[name] for name in OPTION_NAMES if given[name] is not _UNSET}
         self.app = app
         self.check_websocket_origin = check_websocket_origin
         self._configuration = _Configuration(policy, paths, options, check_websocket_origin)
