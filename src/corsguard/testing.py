@@ -46,9 +46,7 @@ def cors_verdict(
     cookie: str | None = None,
 ) -> Verdict:
     """What Chrome does with ``fetch(path, {method, headers, credentials, body})``."""
-    target, request = _prepare(app, method, path, origin, headers, credentials, body)
-    sender = AsgiSender(request, target, timeout=30.0, cookie=cookie)
-    fetch = BrowserFetch(request)
+    request, sender, fetch = _start(app, method, path, origin, headers, credentials, body, cookie)
     try:
         while (outgoing := fetch.next_request()) is not None:
             fetch.receive(sender(outgoing))
@@ -69,9 +67,7 @@ async def acors_verdict(
     cookie: str | None = None,
 ) -> Verdict:
     """``cors_verdict`` for async tests (it runs the app in the current event loop)."""
-    target, request = _prepare(app, method, path, origin, headers, credentials, body)
-    sender = AsgiSender(request, target, timeout=30.0, cookie=cookie)
-    fetch = BrowserFetch(request)
+    request, sender, fetch = _start(app, method, path, origin, headers, credentials, body, cookie)
     try:
         while (outgoing := fetch.next_request()) is not None:
             fetch.receive(await sender.send_async(outgoing))
@@ -123,6 +119,22 @@ def assert_cors(
     if problems:
         raise CORSAssertionError(_explain(method, path, origin, problems, verdict), verdict)
     return verdict
+
+
+def _start(
+    app: Any,
+    method: str,
+    path: str,
+    origin: str,
+    headers: HeadersArg,
+    credentials: Credentials,
+    body: bytes | str | None,
+    cookie: str | None,
+) -> tuple[FetchRequest, AsgiSender, BrowserFetch]:
+    """The request, a sender that runs the app, and the browser about to send it."""
+    target, request = _prepare(app, method, path, origin, headers, credentials, body)
+    sender = AsgiSender(request, target, timeout=30.0, cookie=cookie)
+    return request, sender, BrowserFetch(request)
 
 
 def _prepare(

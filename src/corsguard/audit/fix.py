@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -88,14 +88,7 @@ def installed_note(setup: CorsSetup) -> FixSnippet:
     ]
     if changes:
         lines.append("# Adjust the options of the CORSPolicy given to install():")
-        for change in changes:
-            lines += textwrap.wrap(
-                change,
-                96,
-                initial_indent="#   ",
-                subsequent_indent="#     ",
-                break_long_words=False,
-            )
+        lines += _comment_lines(changes)
     else:
         lines.append(
             "# If the report lists problems, adjust the options of the CORSPolicy given to it."
@@ -207,14 +200,7 @@ def render(
     lines = ["from corsguard import CORSPolicy, install", ""]
     if changes:
         lines += ["# Changed from the current configuration:"]
-        for change in changes:
-            lines += textwrap.wrap(
-                change,
-                96,
-                initial_indent="#   ",
-                subsequent_indent="#     ",
-                break_long_words=False,
-            )
+        lines += _comment_lines(changes)
     lines.append("policy = CORSPolicy(")
     for name in STARLETTE_OPTIONS:
         if name in options:
@@ -248,3 +234,17 @@ def _literal(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_literal(item) for item in value) + "]"
     return repr(value)
+
+
+def _comment_lines(changes: Sequence[str]) -> list[str]:
+    """Each change as an indented, wrapped comment."""
+    lines: list[str] = []
+    for change in changes:
+        lines += textwrap.wrap(
+            change,
+            96,
+            initial_indent="#   ",
+            subsequent_indent="#     ",
+            break_long_words=False,
+        )
+    return lines

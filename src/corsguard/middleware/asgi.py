@@ -150,6 +150,7 @@ class CORSMiddleware:
         if scope["type"] != "http":
             await self._other(scope, receive, send)
             return
+        # _select, inlined: this runs for every HTTP request.
         configuration = self._configuration
         if configuration.scopes is None:
             compiled = configuration.compiled
@@ -175,7 +176,7 @@ class CORSMiddleware:
                     extra = compiled.refused
                 else:
                     known = compiled.memo.get(value)
-                    extra = await _resolve(compiled, value) if known is None else known
+                    extra = known if known is not None else await _decide(compiled, value)
                 break
         else:
             # Not a CORS request. An answer that depends on Origin still carries
@@ -263,8 +264,10 @@ async def _resolve(compiled: CompiledPolicy, origin: bytes) -> RawHeaders:
     if len(origin) > MAX_ORIGIN_LENGTH:
         return compiled.refused
     found = compiled.memo.get(origin)
-    if found is None:
-        found = compiled.lookup(origin)
-        if found is None:
-            found = await compiled.ask(origin)
-    return found
+    return found if found is not None else await _decide(compiled, origin)
+
+
+async def _decide(compiled: CompiledPolicy, origin: bytes) -> RawHeaders:
+    """For an origin not in the memo: the static rules, then the ``allow_origin`` callable."""
+    found = compiled.lookup(origin)
+    return found if found is not None else await compiled.ask(origin)

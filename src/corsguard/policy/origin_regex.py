@@ -19,6 +19,7 @@ scheme and the domain of each alternative, so that a regex is held to the rules 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from corsguard.codes import policy as codes
@@ -170,15 +171,8 @@ def _segments(source: str, *, top_level_only: bool = False) -> list[tuple[int, i
     With ``top_level_only`` only the ``|`` outside every group split the expression.
     """
     bounds: list[tuple[int, int]] = []
-    start, depth, i = 0, 0, 0
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = _class_end(source, i)
-            continue
+    start, depth = 0, 0
+    for i, char in _structure(source):
         if char == "(":
             depth += 1
         elif char == ")":
@@ -186,7 +180,6 @@ def _segments(source: str, *, top_level_only: bool = False) -> list[tuple[int, i
         elif char == "|" and (depth == 0 or not top_level_only):
             bounds.append((start, i))
             start = i + 1
-        i += 1
     bounds.append((start, len(source)))
     return bounds
 
@@ -232,15 +225,8 @@ def _host_dots(source: str) -> _HostDots:
     literal: list[int] = []
     spans: list[int] = []
     for start in _host_starts(source):
-        i, depth = start, 0
-        while i < len(source):
-            char = source[i]
-            if char == "\\":
-                i += 2
-                continue
-            if char == "[":
-                i = _class_end(source, i)
-                continue
+        depth = 0
+        for i, char in _structure(source, start):
             if char in "/:|$" and depth == 0:
                 break
             if char == "(":
@@ -252,8 +238,22 @@ def _host_dots(source: str) -> _HostDots:
             elif char == ".":
                 following = source[i + 1] if i + 1 < len(source) else ""
                 (spans if following and following in _QUANTIFIERS else literal).append(i)
-            i += 1
     return _HostDots(tuple(sorted(set(literal))), tuple(sorted(set(spans))))
+
+
+def _structure(source: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """``(index, character)`` of the regex's own syntax from ``start``: escaped characters
+    and character classes are stepped over, so ``(``, ``)``, ``|`` and ``.`` mean themselves."""
+    i = start
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+        elif char == "[":
+            i = _class_end(source, i)
+        else:
+            yield i, char
+            i += 1
 
 
 def _class_end(source: str, i: int) -> int:
@@ -368,22 +368,14 @@ def _skip_flags(source: str, i: int, end: int) -> int:
 
 def _group_end(source: str, i: int) -> int:
     """The index after the group that opens at ``source[i] == '('``."""
-    depth, j = 0, i
-    while j < len(source):
-        char = source[j]
-        if char == "\\":
-            j += 2
-            continue
-        if char == "[":
-            j = _class_end(source, j)
-            continue
+    depth = 0
+    for j, char in _structure(source, i):
         if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
             if depth == 0:
                 return j + 1
-        j += 1
     return len(source) + 1
 
 
