@@ -55,33 +55,56 @@ def fastapi_corsguard(prefix: str = "") -> FastAPI:
     return app
 
 
-class AppendTwoHeaders:
-    """The least a CORS middleware can do: wrap send and append two fixed headers.
+class AppendFixedHeaders:
+    """The least a CORS middleware can do: wrap send and append fixed headers.
 
     Not a CORS implementation (it checks nothing); it marks the floor of what any middleware
-    that adds response headers costs.
+    that adds these response headers costs, in the middleware and in the server that writes
+    them.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, headers: tuple[tuple[bytes, bytes], ...]) -> None:
         self.app = app
+        self.headers = headers
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        headers = self.headers
+
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *_TWO_HEADERS]
+                message["headers"] = [*message.get("headers", ()), *headers]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
-_TWO_HEADERS = ((b"access-control-allow-origin", ORIGIN.encode()), (b"vary", b"Origin"))
+# What an allowed origin gets: with only allow_origins, and with OPTIONS (the measured
+# configuration). The load test checks that corsguard sends exactly these.
+TWO_HEADERS = ((b"access-control-allow-origin", ORIGIN.encode()), (b"vary", b"Origin"))
+FOUR_HEADERS = (
+    (b"access-control-allow-origin", ORIGIN.encode()),
+    (b"access-control-allow-credentials", b"true"),
+    (b"access-control-expose-headers", b"X-Total"),
+    (b"vary", b"Origin"),
+)
+
+
+def _with_fixed_headers(prefix: str, headers: tuple[tuple[bytes, bytes], ...]) -> FastAPI:
+    app = _hello_app(prefix)
+    build = app.build_middleware_stack
+    # Outermost, where install() puts corsguard.
+    app.build_middleware_stack = lambda: AppendFixedHeaders(build(), headers)  # type: ignore[method-assign]
+    return app
 
 
 def fastapi_floor(prefix: str = "") -> FastAPI:
-    app = _hello_app(prefix)
-    build = app.build_middleware_stack
-    app.build_middleware_stack = lambda: AppendTwoHeaders(build())  # type: ignore[method-assign]
-    return app
+    """Two fixed headers, what corsguard sends with only allow_origins."""
+    return _with_fixed_headers(prefix, TWO_HEADERS)
+
+
+def fastapi_floor4(prefix: str = "") -> FastAPI:
+    """The four fixed headers corsguard sends with OPTIONS."""
+    return _with_fixed_headers(prefix, FOUR_HEADERS)
 
 
 def fastapi_corsguard_minimal(prefix: str = "") -> FastAPI:
@@ -91,18 +114,30 @@ def fastapi_corsguard_minimal(prefix: str = "") -> FastAPI:
     return app
 
 
-def fastapi_all_three() -> ASGIApp:
-    """The apps in one server process, chosen by path: /none/hello, /star/hello, /cors/hello
-    (and /flor/hello, /cmin/hello for reference). One process means the variants share
-    everything a process can differ in (memory layout, CPU placement), so only the
-    middleware differs between them."""
-    by_prefix = {
-        "/none": fastapi_none("/none"),
-        "/star": fastapi_starlette("/star"),
-        "/cors": fastapi_corsguard("/cors"),
-        "/flor": fastapi_floor("/flor"),
-        "/cmin": fastapi_corsguard_minimal("/cmin"),
-    }
+# Path prefixes of the variants in the load test's server (five characters each).
+PREFIXES = {
+    "none": "/none",
+    "starlette": "/star",
+    "corsguard": "/cors",
+    "floor": "/flr2",
+    "floor4": "/flr4",
+    "corsguard-minimal": "/cmin",
+}
+_BUILDERS: dict[str, Callable[[str], FastAPI]] = {
+    "none": fastapi_none,
+    "starlette": fastapi_starlette,
+    "corsguard": fastapi_corsguard,
+    "floor": fastapi_floor,
+    "floor4": fastapi_floor4,
+    "corsguard-minimal": fastapi_corsguard_minimal,
+}
+
+
+def fastapi_variants() -> ASGIApp:
+    """Every variant in one app, chosen by path: /none/hello, /star/hello, /cors/hello, ...
+    (see PREFIXES). Each server process of the load test serves all of them, so a variant
+    can run on every process in turn and differences between processes cancel out."""
+    by_prefix = {prefix: _BUILDERS[name](prefix) for name, prefix in PREFIXES.items()}
 
     async def dispatch(scope: Any, receive: Any, send: Any) -> None:
         await by_prefix[scope["path"][:5]](scope, receive, send)
