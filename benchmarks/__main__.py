@@ -131,30 +131,24 @@ def _load_rows(result: load.LoadResult) -> list[inprocess.Row]:
         (False, "requests per server CPU second"),
         (True, "requests per second (servers sharing one CPU)"),
     ):
-
-        def figure(name: str, wall: bool = wall) -> str:
-            return (
-                f"{result.median(name, wall=wall):,.0f} ({result.ratio(name, wall=wall):.3f},"
-                f" IQR {result.quartiles(name, wall=wall)})"
-            )
-
-        ratio = result.ratio("corsguard", wall=wall)
         rows.append(
             inprocess.Row(
                 f"uvicorn + wrk, FastAPI hello, GET, allowed Origin: {title}",
-                f"none {result.median('none', wall=wall):,.0f}, Starlette {figure('starlette')},"
-                f" corsguard {figure('corsguard')}; for reference, a middleware with no CORS"
-                f" logic that appends the same four headers {figure('floor4')}",
+                f"none {result.median('none', wall=wall):,.0f}, Starlette "
+                f"{_load_figure(result, 'starlette', wall)}, corsguard "
+                f"{_load_figure(result, 'corsguard', wall)}; for reference, a middleware with "
+                f"no CORS logic that appends the same four headers "
+                f"{_load_figure(result, 'floor4', wall)}",
                 "corsguard ≥ 0.97 of none",
-                ratio >= 0.97,
+                result.ratio("corsguard", wall=wall) >= 0.97,
             )
         )
     rows.append(
         inprocess.Row(
             "uvicorn + wrk, same runs, requests per server CPU second: two-header configurations",
-            f"corsguard with only allow_origins {_cpu(result, 'corsguard-minimal')}; a "
+            f"corsguard with only allow_origins {_load_figure(result, 'corsguard-minimal')}; a "
             f"middleware with no CORS logic that appends the same two headers "
-            f"{_cpu(result, 'floor')}",
+            f"{_load_figure(result, 'floor')}",
             "information",
             None,
         )
@@ -163,10 +157,8 @@ def _load_rows(result: load.LoadResult) -> list[inprocess.Row]:
         inprocess.Row(
             "uvicorn + wrk, same runs, requests per server CPU second: corsguard against the "
             "fixed-header middleware that sends the same headers",
-            f"four headers {result.ratio('corsguard', 'floor4'):.3f} (IQR "
-            f"{result.quartiles('corsguard', 'floor4')}); two headers "
-            f"{result.ratio('corsguard-minimal', 'floor'):.3f} (IQR "
-            f"{result.quartiles('corsguard-minimal', 'floor')})",
+            f"four headers {_versus(result, 'corsguard', 'floor4')}; two headers "
+            f"{_versus(result, 'corsguard-minimal', 'floor')}",
             "information: the cost of corsguard's decisions under load",
             None,
         )
@@ -174,8 +166,14 @@ def _load_rows(result: load.LoadResult) -> list[inprocess.Row]:
     return rows
 
 
-def _cpu(result: load.LoadResult, name: str) -> str:
-    return f"{result.median(name):,.0f} ({result.ratio(name):.3f}, IQR {result.quartiles(name)})"
+def _load_figure(result: load.LoadResult, name: str, wall: bool = False) -> str:
+    """``name``'s median, then its ratio to no middleware and that ratio's quartiles."""
+    return f"{result.median(name, wall=wall):,.0f} ({_versus(result, name, 'none', wall)})"
+
+
+def _versus(result: load.LoadResult, name: str, baseline: str, wall: bool = False) -> str:
+    ratio = result.ratio(name, baseline, wall=wall)
+    return f"{ratio:.3f}, IQR {result.quartiles(name, baseline, wall=wall)}"
 
 
 def _loadavg() -> str:

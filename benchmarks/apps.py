@@ -114,30 +114,24 @@ def fastapi_corsguard_minimal(prefix: str = "") -> FastAPI:
     return app
 
 
-# Path prefixes of the variants in the load test's server (five characters each).
-PREFIXES = {
-    "none": "/none",
-    "starlette": "/star",
-    "corsguard": "/cors",
-    "floor": "/flr2",
-    "floor4": "/flr4",
-    "corsguard-minimal": "/cmin",
+# The variants of the protocol and load tests, by name: a five-character path prefix each,
+# and the function that builds the app under that prefix.
+_VARIANTS: dict[str, tuple[str, Callable[[str], FastAPI]]] = {
+    "none": ("/none", fastapi_none),
+    "starlette": ("/star", fastapi_starlette),
+    "corsguard": ("/cors", fastapi_corsguard),
+    "floor": ("/flr2", fastapi_floor),
+    "floor4": ("/flr4", fastapi_floor4),
+    "corsguard-minimal": ("/cmin", fastapi_corsguard_minimal),
 }
-_BUILDERS: dict[str, Callable[[str], FastAPI]] = {
-    "none": fastapi_none,
-    "starlette": fastapi_starlette,
-    "corsguard": fastapi_corsguard,
-    "floor": fastapi_floor,
-    "floor4": fastapi_floor4,
-    "corsguard-minimal": fastapi_corsguard_minimal,
-}
+PREFIXES = {name: prefix for name, (prefix, _) in _VARIANTS.items()}
 
 
 def fastapi_variants() -> ASGIApp:
     """Every variant in one app, chosen by path: /none/hello, /star/hello, /cors/hello, ...
     (see PREFIXES). Each server process of the load test serves all of them, so a variant
     can run on every process in turn and differences between processes cancel out."""
-    by_prefix = {prefix: _BUILDERS[name](prefix) for name, prefix in PREFIXES.items()}
+    by_prefix = {prefix: build(prefix) for prefix, build in _VARIANTS.values()}
 
     async def dispatch(scope: Any, receive: Any, send: Any) -> None:
         await by_prefix[scope["path"][:5]](scope, receive, send)

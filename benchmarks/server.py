@@ -34,11 +34,12 @@ _BLOCK = 500  # rounds per block
 
 
 class _Transport(asyncio.Transport):
-    """A connection that accepts every write at once and keeps the last response's start."""
+    """A connection that accepts every write at once and keeps the last status line and
+    headers written."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.first = b""
+        self.response_start = b""
         self.closing = False
 
     def get_extra_info(self, name: str, default: Any = None) -> Any:
@@ -47,7 +48,7 @@ class _Transport(asyncio.Transport):
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
         if data[:5] == b"HTTP/":
-            self.first = bytes(data)
+            self.response_start = bytes(data)
 
     def is_closing(self) -> bool:
         return self.closing
@@ -104,8 +105,8 @@ async def _run(http: str, blocks: int, progress: Callable[[str], None]) -> Serve
         for name in order:
             await _serve(connections[name], requests[name])
     for name, (_, transport) in connections.items():
-        if not transport.first.startswith(b"HTTP/1.1 200 "):
-            raise RuntimeError(f"variant {name} answered {transport.first[:40]!r}")
+        if not transport.response_start.startswith(b"HTTP/1.1 200 "):
+            raise RuntimeError(f"variant {name} answered {transport.response_start[:40]!r}")
     samples: dict[str, list[float]] = {name: [] for name in VARIANTS}
     for block in range(blocks):
         totals = dict.fromkeys(VARIANTS, 0)
