@@ -58,6 +58,11 @@ def test_every_case_names_its_source_and_points_at_real_lines(case: Case) -> Non
     assert (case.directory / case.target).exists()
 
 
+def test_the_readme_lists_every_case() -> None:
+    readme = (CORPUS / "README.md").read_text(encoding="utf-8")
+    assert [case.name for case in cases() if f"`{case.name}`" not in readme] == []
+
+
 # -- the audit on the corpus -----------------------------------------------------------------------
 
 
@@ -242,6 +247,12 @@ OBSERVED: dict[str, list[Probe]] = {
     ],
     "static-wildcard-preflight-inherits": [
         # Clean preflight: the bare 'return 204' inherits the location's headers.
+        Probe("OPTIONS", "/", 204, {ACAO: ["*"], ACAM: ["GET, POST, OPTIONS"]}),
+        # CG502: a 404 without 'always' loses Allow-Origin.
+        Probe("GET", "/missing", 404, {ACAO: []}),
+    ],
+    "snippet-wildcard-static-return-204": [
+        # The relative include is read from the prefix; the bare 'return 204' inherits it.
         Probe("OPTIONS", "/", 204, {ACAO: ["*"], ACAM: ["GET, POST, OPTIONS"]}),
         # CG502: a 404 without 'always' loses Allow-Origin.
         Probe("GET", "/missing", 404, {ACAO: []}),
