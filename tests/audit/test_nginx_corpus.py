@@ -284,6 +284,10 @@ OBSERVED: dict[str, list[Probe]] = {
         Probe("GET", "/api/missing", 400, {ACAO: []}),
         Probe("GET", "/api/x", 200, {ACAO: [APP_ORIGIN]}),
     ],
+    "hidden-origin-list-headers-added-clean": [
+        # Clean: the app's Allow-Origin and Allow-Credentials are hidden, nginx's is the only one.
+        Probe("GET", "/_matrix/x", 200, {ACAO: ["https://chat.example.com"], ACAC: []}),
+    ],
     "relative-include-with-prefix": [
         # The relative include is read from nginx's prefix; CG501: two values.
         Probe("GET", "/api/x", 200, {ACAO: [APP_ORIGIN, APP_ORIGIN]}),
