@@ -7,10 +7,13 @@ served by real nginx in front of a small app, to check that nginx answers as the
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import re
 import shutil
+import socket
+import threading
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,10 +160,61 @@ async def app(scope: dict[str, Any], receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": b"app"})
 
 
+@dataclass(frozen=True)
+class Upstreams:
+    http: str  # host:port of the ASGI app
+    uwsgi: str  # host:port of the same app's answers over the uwsgi protocol
+
+
 @pytest.fixture(scope="module")
-def upstream() -> Iterator[str]:
-    with serve_asgi(app) as base:
-        yield base.removeprefix("http://")
+def upstreams() -> Iterator[Upstreams]:
+    with serve_asgi(app) as base, serve_uwsgi() as uwsgi:
+        yield Upstreams(base.removeprefix("http://"), uwsgi)
+
+
+@contextlib.contextmanager
+def serve_uwsgi() -> Iterator[str]:
+    """A uwsgi-protocol server on loopback that answers every request as ``app`` does a 200."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def answer(connection: socket.socket) -> None:
+        with connection:
+            header = _receive(connection, 4)  # modifier1, datasize (u16 little-endian), modifier2
+            _receive(connection, int.from_bytes(header[1:3], "little"))  # the request's vars
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                b"Access-Control-Allow-Origin: " + APP_ORIGIN.encode() + b"\r\n\r\napp"
+            )
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            connection.settimeout(5)
+            answer(connection)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+
+
+def _receive(connection: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = connection.recv(size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 @dataclass(frozen=True)
@@ -288,6 +342,13 @@ OBSERVED: dict[str, list[Probe]] = {
         # Clean: the app's Allow-Origin and Allow-Credentials are hidden, nginx's is the only one.
         Probe("GET", "/_matrix/x", 200, {ACAO: ["https://chat.example.com"], ACAC: []}),
     ],
+    "uwsgi-with-proxy-hide-header": [
+        # CG501: proxy_hide_header does not act on uwsgi_pass; the app's value stays.
+        Probe("GET", "/x", 200, {ACAO: [APP_ORIGIN, "*"]}),
+    ],
+    "uwsgi-location-wildcard-no-hide": [
+        Probe("GET", "/x", 200, {ACAO: [APP_ORIGIN, "*"]}),
+    ],
     "relative-include-with-prefix": [
         # The relative include is read from nginx's prefix; CG501: two values.
         Probe("GET", "/api/x", 200, {ACAO: [APP_ORIGIN, APP_ORIGIN]}),
@@ -298,11 +359,11 @@ OBSERVED: dict[str, list[Probe]] = {
 @pytest.mark.nginx
 @pytest.mark.uvicorn
 @pytest.mark.parametrize("name", sorted(OBSERVED))
-def test_nginx_answers_as_the_case_says(name: str, upstream: str, tmp_path: Path) -> None:
+def test_nginx_answers_as_the_case_says(name: str, upstreams: Upstreams, tmp_path: Path) -> None:
     case = Case.load(CORPUS / name)
     port = free_port()
     root = tmp_path / "nginx"
-    config = servable(case, root, port, upstream)
+    config = servable(case, root, port, upstreams)
     with run_nginx(config, root, port) as base:
         for probe in OBSERVED[name]:
             status, headers = send(base, probe)
@@ -311,28 +372,40 @@ def test_nginx_answers_as_the_case_says(name: str, upstream: str, tmp_path: Path
                 assert headers.get(header, []) == values, (probe, header, headers)
 
 
-def servable(case: Case, root: Path, port: int, upstream: str) -> str:
-    """The case's configuration on a loopback port, in front of ``upstream``, rooted in ``root``.
+def servable(case: Case, root: Path, port: int, upstreams: Upstreams) -> str:
+    """The case's configuration on a loopback port, in front of the test apps, rooted in ``root``.
 
     The files next to the main one are copied so that includes resolve as nginx resolves them;
-    /etc/nginx/ is the copy's directory, as the audit reads it.
+    /etc/nginx/ is the copy's directory, as the audit reads it. A fragment (a server block, as in
+    conf.d) is wrapped in an http block.
     """
-    main = case.directory / (case.target if case.target.endswith(".conf") else "nginx.conf")
+    candidates = (case.directory / case.target, case.directory / "nginx.conf")
+    main = next(
+        path for path in (*candidates, *sorted(case.directory.glob("*.conf"))) if path.is_file()
+    )
     shutil.copytree(main.parent, root, ignore=shutil.ignore_patterns("expected.json"))
     www = root / "www"
     www.mkdir()
     for name in ("index.html", "app.js"):
         (www / name).write_text("static\n")
-    for conf in root.rglob("*.conf"):
+    for conf in {*root.rglob("*.conf"), root / main.name}:
         text = conf.read_text()
         text = re.sub(r"\blisten\s+[^;]*;", f"listen 127.0.0.1:{port};", text)
         text = re.sub(
-            r"proxy_pass\s+http://(?:unix:[^;]*|[^/;\s]+)", f"proxy_pass http://{upstream}", text
+            r"proxy_pass\s+http://(?:unix:[^;]*|[^/;\s]+)",
+            f"proxy_pass http://{upstreams.http}",
+            text,
         )
+        text = re.sub(r"\buwsgi_pass\s+[^;]*;", f"uwsgi_pass {upstreams.uwsgi};", text)
         text = re.sub(r"\broot\s+/[^;]*;", f"root {www};", text)
         text = text.replace("include /etc/nginx/", f"include {root}/")
         conf.write_text(text)
-    return (root / main.name).read_text()
+    config = (root / main.name).read_text()
+    return (
+        config
+        if re.search(r"^\s*http\s*\{", config, re.MULTILINE)
+        else f"events {{}}\nhttp {{\n{config}}}\n"
+    )
 
 
 def send(base: str, probe: Probe) -> tuple[int, dict[str, list[str]]]:
