@@ -87,7 +87,9 @@ def test_allowed_exits_0_with_the_json_shape(
     assert doc["preflight"]["response"]["status"] == 204
     assert doc["actual"]["request"]["method"] == "PUT"
     assert doc["actual"]["response"]["status"] == 200
-    assert [f["code"] for f in doc["findings"]] == ["CG215"]  # loopback from a public page
+    # A public https page calling loopback is a local check: no CG215, whose prompt changes
+    # nothing there.
+    assert doc["findings"] == []
 
 
 def test_blocked_exits_1_and_names_the_cause(

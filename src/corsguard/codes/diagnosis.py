@@ -160,7 +160,11 @@ LOCAL_NETWORK_ACCESS = Code(
     Severity.MEDIUM,
     "a page calls a more private address space (Local Network Access)",
     "Chrome 142+ asks the user for permission before a public page may call loopback or "
-    "private addresses, and blocks such requests from insecure (http) pages outright.",
+    "private addresses, and blocks such requests from insecure (http) pages outright. It is "
+    "reported only where it changes the outcome: an insecure page calling a more private "
+    "address, or a secure page calling a private (not loopback) address, whose users may "
+    "deny the prompt. A secure page calling loopback is a developer's local check, where the "
+    "prompt is granted once and changes nothing.",
     "Expect a permission prompt in Chrome; serve the page over https, or call the API through "
     "a public hostname.",
 )
