@@ -30,6 +30,12 @@ ALWAYS_ALLOWED_HEADERS = frozenset(
     {"accept", "accept-language", "content-language", "content-type"}
 )
 SIMPLE_METHODS = frozenset({"GET", "HEAD", "POST"})
+# Starlette's CORSMiddleware defaults (corsguard's policy has the same ones).
+STARLETTE_DEFAULTS: Mapping[str, tuple[str, ...]] = {
+    "allow_origins": (),
+    "allow_methods": ("GET",),
+    "allow_headers": (),
+}
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,8 @@ class CorsConfiguration:
     problems: tuple[Problem, ...]  # policy validation's errors and warnings for these options
 
     def entries(self, option: str) -> list[Any]:
-        value = self.options.get(option, ())
+        """An option's entries, Starlette's default when the app does not pass it."""
+        value = self.options.get(option, STARLETTE_DEFAULTS.get(option, ()))
         if value is None:
             return []
         return [value] if isinstance(value, str) else list(value)
@@ -135,7 +142,8 @@ def origin_mistake(
             entries[empty[0]],
             policy_codes.ORIGIN_MISSING_SCHEME,
             how,
-            f"it is not in the list, and {where} is empty (an unset variable or a trailing comma)",
+            f"this entry is empty (an unset variable or a trailing comma), and {origin!r} is "
+            "not in the list",
             f"Set the variable the list is read from, drop empty entries (if o.strip()), and "
             f"list {origin!r}.",
         )
