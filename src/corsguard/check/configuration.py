@@ -10,6 +10,7 @@ and ``corsguard audit`` give the same entry, with a message about this request.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -46,6 +47,38 @@ class CorsConfiguration:
     layer: str  # the middleware's class name
     options: Mapping[str, Any]  # under Starlette's keyword names
     problems: tuple[Problem, ...]  # policy validation's errors and warnings for these options
+    policy: Any = None  # corsguard's CORSPolicy, when the layer is corsguard's
+
+    def refuses(self, origin: str, method: str, headers: Sequence[str]) -> tuple[str, str] | None:
+        """The part a preflight asking for this is refused on, as (part, value), or ``None``."""
+        if not self._allows_origin(origin):
+            return "origin", origin
+        methods = [str(m).strip() for m in self.entries("allow_methods")]
+        if self.policy is not None:
+            methods = [*self.policy.methods, *(["*"] if self.policy.allows_all_methods else [])]
+        if method not in SIMPLE_METHODS and "*" not in methods and method not in methods:
+            return "method", method
+        allowed = {str(h).lower() for h in self.entries("allow_headers")}
+        if "*" not in allowed:
+            for name in headers:
+                if name.lower() not in allowed | ALWAYS_ALLOWED_HEADERS:
+                    return "header", name.lower()
+        return None
+
+    def _allows_origin(self, origin: str) -> bool:
+        policy = self.policy
+        if policy is not None:
+            return bool(policy.allows_all_origins or policy.match_origin(origin))
+        entries = self.entries("allow_origins")
+        if "*" in entries or origin in entries:
+            return True
+        regex = self.options.get("allow_origin_regex")
+        if regex is None:
+            return False
+        try:
+            return re.fullmatch(getattr(regex, "pattern", regex), origin) is not None
+        except (re.error, TypeError):
+            return False
 
     def entries(self, option: str) -> list[Any]:
         """An option's entries, Starlette's default when the app does not pass it."""
@@ -84,7 +117,9 @@ def read_configuration(app: Any, url: str) -> CorsConfiguration | None:
                 except Exception:  # options of a shape validation cannot read
                     errors, warnings = [], []
                 problems = (*errors, *warnings)
-            return CorsConfiguration(setup.implementation, layer.name, setup.options, problems)
+            return CorsConfiguration(
+                setup.implementation, layer.name, setup.options, problems, setup.policy
+            )
     return None
 
 

@@ -49,7 +49,7 @@ def corsguard_refusal(e: Evidence) -> Finding | None:
     response = e.response
     if not _refused_preflight(e) or not snippet(response).startswith(MARK):
         return None
-    refused = from_debug_body(snippet(response, 400)) or by_probing(e)
+    refused = from_debug_body(snippet(response, 400)) or by_probing(e) or by_configuration(e)
     if refused is None:
         return finding(
             codes.PREFLIGHT_REFUSED,
@@ -109,6 +109,18 @@ def from_debug_body(body: str) -> Refused | None:
             value = match.group(1).replace("\\'", "'").replace("\\\\", "\\")
             return Refused(part, value, "its debug body says so")
     return None
+
+
+def by_configuration(e: Evidence) -> Refused | None:
+    """The part the app's configuration refuses (in-process checks without probes)."""
+    configuration = e.configuration
+    if configuration is None:
+        return None
+    origin = e.exchange.request.header("origin") or e.request.origin
+    found = configuration.refuses(origin, e.method, e.requested_headers)
+    if found is None:
+        return None
+    return Refused(found[0], found[1], "the app's configuration shows it")
 
 
 def by_probing(e: Evidence) -> Refused | None:
