@@ -95,7 +95,7 @@ def test_a_trailing_slash_redirect_is_noted() -> None:
     result = run_check(FetchRequest("https://testserver/items", APP), app=slash_app())
     assert result.allowed
     assert [e.response.status for e in result.verdict.exchanges] == [307, 200]
-    found = [f for f in result.findings if f.code == "CG234"]
+    found = [f for f in result.findings if f.code == "CG404"]
     assert len(found) == 1
     assert "extra round trip" in found[0].message
     assert "browsers never follow a redirected preflight" in found[0].message
@@ -107,7 +107,7 @@ def test_a_trailing_slash_redirect_is_noted_over_http() -> None:
     with serve_asgi(slash_app()) as base:
         result = run_check(FetchRequest(f"{base}/items", APP))
     assert result.allowed
-    assert "CG234" in [f.code for f in result.findings]
+    assert "CG404" in [f.code for f in result.findings]
 
 
 def test_other_redirects_are_not_slash_redirects() -> None:
@@ -120,7 +120,7 @@ def test_other_redirects_are_not_slash_redirects() -> None:
     )
     result = run_check(FetchRequest("https://testserver/old", APP), app=app)
     assert result.allowed
-    assert "CG234" not in [f.code for f in result.findings]
+    assert "CG404" not in [f.code for f in result.findings]
 
 
 ANSWER: Any = (200, [("access-control-allow-origin", "*")], b"")

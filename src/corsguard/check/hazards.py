@@ -4,7 +4,8 @@ A table of small rules like ``causes``; each returns its finding or ``None``, an
 that applies is reported:
 
 1. ``Access-Control-Allow-Origin`` echoes the origin without ``Vary: Origin`` (CG210);
-2. the request was redirected to add or remove a trailing slash (CG234);
+2. the request was redirected to add or remove a trailing slash (CG404, as the audit names it
+   for the route);
 3. credentials are granted to any origin (CG301, scan's wording): when a response allows
    credentials, one extra preflight from a made-up origin shows whether the server grants
    that one too.
@@ -19,6 +20,7 @@ from corsguard.browser.differences import finding
 from corsguard.browser.preflight import preflight_request
 from corsguard.check.error_pages import status_line
 from corsguard.check.evidence import Evidence
+from corsguard.codes import audit as audit_codes
 from corsguard.codes import diagnosis as codes
 from corsguard.codes import scan as scan_codes
 from corsguard.findings import Finding
@@ -74,7 +76,7 @@ def slash_redirect(e: Evidence) -> Finding | None:
             continue
         target = new.geturl()
         return finding(
-            codes.SLASH_REDIRECT,
+            audit_codes.SLASH_REDIRECT,
             f"{request.url}: the {request.method} request got {status_line(response.status)} "
             f"to {target} (FastAPI/Starlette redirect_slashes); it works, but every call costs "
             "an extra round trip, and the same URL fails as soon as a request to it needs a "

@@ -332,18 +332,6 @@ PREFLIGHT_REFUSED = Code(
     "name the refused part); if authentication runs first, install CORS outermost or skip "
     "authentication for OPTIONS.",
 )
-SLASH_REDIRECT = Code(
-    "CG234",
-    "trailing-slash-redirect",
-    Severity.MEDIUM,
-    "the request was redirected to add or remove a trailing slash",
-    "FastAPI and Starlette answer a URL that differs from the route only by a trailing slash "
-    "with a 307 (redirect_slashes=True). A simple request follows it at the cost of a round "
-    "trip, but a request that needs a preflight (PUT, JSON, Authorization) fails on the same "
-    "URL, because browsers never follow a redirected preflight (CG202).",
-    "Call the canonical URL, exactly as the route is declared.",
-)
-
 register(
     ERROR_WITHOUT_CORS,
     PREFLIGHT_SLASH_REDIRECT,
@@ -378,5 +366,4 @@ register(
     CREDENTIALS_VALUE,
     PRIVATE_NETWORK_NOT_ALLOWED,
     PREFLIGHT_REFUSED,
-    SLASH_REDIRECT,
 )
