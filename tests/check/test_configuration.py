@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import types
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ class Case:
 
 
 SPLIT = f"{APP}, {ADMIN}".split(",")  # ALLOWED_ORIGINS="a, b" split without strip()
-UNSET = "".split(",")  # the variable unset: [""]
+UNSET = os.environ.get("UNSET_ALLOWED_ORIGINS_VARIABLE", "").split(",")  # unset: [""]
 
 CASES = [
     Case(
