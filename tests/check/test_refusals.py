@@ -244,4 +244,4 @@ def test_cli_app_names_the_header_never_cg206(
     assert code == 1
     assert "CG218" in out
     assert "CG206" not in out
-    assert "Extra requests sent to find the cause" in out
+    assert "Extra preflights the diagnosis sent" in out

@@ -6,9 +6,9 @@ that applies is reported:
 1. ``Access-Control-Allow-Origin`` echoes the origin without ``Vary: Origin`` (CG210);
 2. the request was redirected to add or remove a trailing slash (CG404, as the audit names it
    for the route);
-3. credentials are granted to any origin (CG301, scan's wording): when a response allows
-   credentials, one extra preflight from a made-up origin shows whether the server grants
-   that one too.
+3. credentials are granted to any origin (CG301, scan's wording): when an allowed request's
+   responses allow credentials, one extra preflight from a made-up origin shows whether the
+   server grants that one too.
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ def slash_redirect(e: Evidence) -> Finding | None:
 
 def credentials_for_any_origin(e: Evidence) -> Finding | None:
     """Credentials allowed for the page: does the server allow them for a stranger as well?"""
-    if e.probes is None or not e.verdict.exchanges:
+    # Only for a request that got through: when it is blocked, the block is what to fix first.
+    if e.probes is None or not e.verdict.allowed or not e.verdict.exchanges:
         return None
     granted = any(
         response.header("access-control-allow-credentials") == "true"

@@ -58,7 +58,10 @@ def render_text(result: CheckResult, browser: dict[str, Any] | None = None) -> s
         lines.append(f"  the {request.method} request (every response, redirects and errors too):")
         lines += [f"    {name}: {value}" for name, value in wanted.actual]
     if result.probes:
-        lines += ["", "Extra requests sent to find the cause (safe: no handler runs for them):"]
+        lines += [
+            "",
+            "Extra preflights the diagnosis sent (OPTIONS only: no handler runs for them):",
+        ]
         for probe in result.probes:
             lines += [f"  {line}" for line in _exchange_lines(probe, None, brief=True)]
     if result.findings:

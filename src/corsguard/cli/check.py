@@ -176,7 +176,9 @@ def _run_served(args: argparse.Namespace, request: FetchRequest, app: Any) -> in
             parts, served = urlsplit(request.url), urlsplit(base)
             url = urlunsplit((served.scheme, served.netloc, parts.path, parts.query, ""))
             request = replace(request, url=url)
-            # The diagnosis reads the served app's configuration and the exceptions it raised.
+            browser = _real_browser(request, args.timeout)
+            # The diagnosis reads the served app's configuration and the exceptions it raised
+            # (uvicorn records one after its 500 is sent: Chromium's run has recorded it by now).
             result = run_check(
                 request,
                 timeout=args.timeout,
@@ -184,7 +186,6 @@ def _run_served(args: argparse.Namespace, request: FetchRequest, app: Any) -> in
                 served=app,
                 app_errors=app_errors,
             )
-            browser = _real_browser(request, args.timeout)
     except (UsageError, RuntimeError) as exc:
         print(f"corsguard check: {exc}", file=sys.stderr)
         return exitcodes.USAGE
