@@ -22,7 +22,7 @@ from corsguard.codes import diagnosis as codes
 from corsguard.codes import policy as policy_codes
 from corsguard.findings import Finding
 from corsguard.policy.problems import Problem
-from corsguard.protocol.origin import DEFAULT_PORTS
+from corsguard.protocol.origin import DEFAULT_PORTS, parse_serialized_origin
 from corsguard.protocol.safelist import normalize_method
 
 # Request headers Starlette allows whatever allow_headers says (its SAFELISTED_HEADERS);
@@ -130,6 +130,9 @@ def origin_mistake(
     entries = configuration.entries("allow_origins")
     if any(isinstance(e, str) and e.strip() == "*" for e in entries):
         return None
+    page = parse_serialized_origin(origin)
+    if page is None or page.serialize() != origin:
+        return None  # not an origin a browser sends: nothing to compare the entries with
     for index, entry in enumerate(entries):
         if not isinstance(entry, str):
             continue
@@ -322,9 +325,10 @@ def _missing(
     how: str,
     problem: str,
 ) -> Finding:
-    wanted = [*listed, value]
+    # A long list is abbreviated: the fix is to append one entry.
+    wanted: list[str] = [*listed, value] if len(listed) <= 3 else ["...", value]
     if configuration.implementation == "corsguard":
-        fix = f"Add it: CORSPolicy({option}={wanted!r})."
+        fix = f"Add it: CORSPolicy({_source(option, wanted)})."
     else:
         fix = f"Add it: {option}={wanted!r} (with corsguard: CORSPolicy({option}={wanted!r}))."
     return finding(
@@ -336,6 +340,12 @@ def _missing(
         configured=listed,
         configuration=configuration.implementation,
     )
+
+
+def _source(option: str, values: list[str]) -> str:
+    """``allow_origins=['a', 'b']``, with ``...`` for the entries left out."""
+    shown = ", ".join("..." if v == "..." else repr(v) for v in values)
+    return f"{option}=[{shown}]"
 
 
 def _near(origin: str) -> str:
