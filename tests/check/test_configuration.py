@@ -173,3 +173,23 @@ def test_cli_app_names_the_leading_space(
     assert code == 1
     assert "CG103" in out
     assert "allow_origins[1]" in out
+
+
+def test_a_path_scoped_policy_is_the_one_read() -> None:
+    from corsguard import CORSMiddleware
+
+    inner = FastAPI()
+
+    @inner.put("/admin/users")
+    def put_users() -> dict[str, str]:
+        return {}
+
+    app = CORSMiddleware(
+        inner,
+        CORSPolicy(allow_origins=[APP], allow_methods=["PUT"]),
+        paths={"/admin/": CORSPolicy(allow_origins=[ADMIN], allow_methods=["PUT"])},
+    )
+    result = run_check(FetchRequest("https://testserver/admin/users", APP, "PUT"), app=app)
+    cause = result.findings[0]
+    assert cause.code == "CG221"
+    assert "is not in allow_origins ['https://admin.example.com']" in cause.message

@@ -245,3 +245,16 @@ def test_cli_app_names_the_header_never_cg206(
     assert "CG218" in out
     assert "CG206" not in out
     assert "Extra preflights the diagnosis sent" in out
+
+
+@pytest.mark.uvicorn
+def test_an_empty_403_over_http_is_ranked() -> None:
+    with serve_asgi(refusing(ORIGIN, ("GET", "HEAD", "POST"), ("x-trace-id",))) as base:
+        method = run_check(put(url=f"{base}/items", headers=TRACE))
+    with serve_asgi(auth_in_front) as base:
+        auth = run_check(put(url=f"{base}/items", headers=TRACE))
+    assert method.findings[0].code == "CG217"
+    assert "most likely" in method.findings[0].message
+    assert auth.findings[0].code == "CG233"
+    assert auth.findings[0].evidence["likely"] == "authentication"
+    assert "CG206" not in [f.code for f in (*method.findings, *auth.findings)]

@@ -110,6 +110,11 @@ def read_configuration(app: Any, url: str) -> CorsConfiguration | None:
             if setup is None or setup.implementation == "unknown":
                 return None
             if setup.implementation == "corsguard":
+                scoped, policy = _path_policy(app, path)
+                if scoped:
+                    if policy is None:
+                        return None  # CORS is off under this prefix
+                    return _from_policy(layer.name, policy)
                 problems = tuple(getattr(setup.policy, "warnings", ()))
             else:
                 try:
@@ -121,6 +126,40 @@ def read_configuration(app: Any, url: str) -> CorsConfiguration | None:
                 setup.implementation, layer.name, setup.options, problems, setup.policy
             )
     return None
+
+
+def _path_policy(app: Any, path: str) -> tuple[bool, Any]:
+    """A corsguard middleware's ``paths=`` policy for ``path``: (prefix matched, policy)."""
+    from corsguard.middleware import CORSMiddleware, installed
+
+    found: list[Any] = [installed(app)]
+    current, seen = app, 0
+    while current is not None and seen < 32:  # the wrappers around the app object
+        found.append(current)
+        current, seen = getattr(current, "app", None), seen + 1
+    for entry in getattr(app, "user_middleware", ()):
+        paths = (getattr(entry, "kwargs", None) or getattr(entry, "options", None) or {}).get(
+            "paths"
+        )
+        if paths:
+            found.append(paths)
+    for candidate in found:
+        paths = candidate.paths if isinstance(candidate, CORSMiddleware) else candidate
+        if not isinstance(paths, Mapping) or not paths:
+            continue
+        # The longest prefix wins, whole segments only, as the middleware selects.
+        for prefix in sorted(paths, key=lambda p: len(str(p).rstrip("/")), reverse=True):
+            base = str(prefix).rstrip("/")
+            if path == base or path.startswith(base + "/"):
+                return True, paths[prefix]
+    return False, None
+
+
+def _from_policy(layer: str, policy: Any) -> CorsConfiguration:
+    from corsguard.audit.introspect import STARLETTE_OPTIONS
+
+    options = {name: getattr(policy, name) for name in STARLETTE_OPTIONS if hasattr(policy, name)}
+    return CorsConfiguration("corsguard", layer, options, tuple(policy.warnings), policy)
 
 
 def origin_mistake(
