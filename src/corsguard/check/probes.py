@@ -73,4 +73,5 @@ def described(exchange: Exchange) -> str:
         names = request.header("Access-Control-Request-Headers")
         asked = f"for {method} " + (f"with headers {names}" if names else "with no request headers")
         return f"a preflight {asked} got {response.status}"
-    return f"a {request.method} got {response.status}"
+    article = "an" if request.method[:1].upper() in "AEIOU" else "a"
+    return f"{article} {request.method} request got {response.status}"

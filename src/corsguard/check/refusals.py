@@ -3,9 +3,11 @@
 corsguard's ``CORSMiddleware`` answers a refused preflight with ``403`` and the body ``CORS
 preflight refused`` (in debug mode followed by the part and the fix); Starlette's answers
 ``400 Disallowed CORS origin, method, headers``. The part is read, in this order, from the
-debug body, from the app's configuration (``--app``), or from extra preflights that ask for
-less until one is granted. An empty ``403`` is ambiguous: an older corsguard answers so, and
-so does an authentication layer in front of CORS; the finding then ranks both.
+body, from extra preflights that ask for less until one is granted (what the server does is
+the ground truth), or, when none can be sent, from the app's configuration (``--app``). With
+``--app`` the configuration then names the entry at fault. An empty ``403`` is ambiguous: an
+older corsguard answers so, and so does an authentication layer in front of CORS; the
+finding then ranks both.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from corsguard.codes import diagnosis as codes
 from corsguard.findings import Finding
 
 MARK = "CORS preflight refused"
+PROBED = "extra preflights show it: "
 SIMPLE_METHODS = ("GET", "HEAD", "POST")
 _QUOTED = r"'((?:[^'\\]|\\.)*)'"
 _DEBUG_PARTS = (
@@ -135,7 +138,7 @@ def by_probing(e: Evidence) -> Refused | None:
         return None
     seen = [described(simple)]
     if not grants(simple, origin):
-        return Refused("origin", origin, "extra preflights show it: " + "; ".join(seen))
+        return Refused("origin", origin, PROBED + "; ".join(seen))
     method, names = e.method, e.requested_headers
     if method not in SIMPLE_METHODS and names:
         bare = probes.request(_variant(original, method, []))
@@ -143,19 +146,19 @@ def by_probing(e: Evidence) -> Refused | None:
             return None
         seen.append(described(bare))
         if not grants(bare, origin):
-            return Refused("method", method, "extra preflights show it: " + "; ".join(seen))
+            return Refused("method", method, PROBED + "; ".join(seen))
     elif method not in SIMPLE_METHODS:
-        return Refused("method", method, "extra preflights show it: " + "; ".join(seen))
+        return Refused("method", method, PROBED + "; ".join(seen))
     if len(names) == 1:
         # The method alone was granted, so the one header is what the first preflight added.
-        return Refused("header", names[0], "extra preflights show it: " + "; ".join(seen))
+        return Refused("header", names[0], PROBED + "; ".join(seen))
     for name in names:
         one = probes.request(_variant(original, method, [name]))
         if one is None:
             return None
         if not grants(one, origin):
             seen.append(described(one))
-            return Refused("header", name, "extra preflights show it: " + "; ".join(seen))
+            return Refused("header", name, PROBED + "; ".join(seen))
     return None
 
 
@@ -270,7 +273,7 @@ def _ambiguous(e: Evidence, refused: Refused | None) -> Finding:
     auth_first = plain is not None and plain.response.status in (401, 403) and not cors_vary
     reasons = []
     if refused is not None:
-        reasons.append(refused.how)
+        reasons.append(refused.how.removeprefix(PROBED))
     if plain is not None:
         reasons.append(f"an OPTIONS without Origin (not a preflight) got {plain.response.status}")
     if cors_vary:
