@@ -33,7 +33,7 @@ _DEBUG_PARTS = (
     (re.compile(rf"^origin {_QUOTED} is not allowed"), "origin"),
     (re.compile(rf"^method {_QUOTED} is not allowed"), "method"),
     (re.compile(rf"^request header {_QUOTED} is not allowed"), "header"),
-    (re.compile(r"^(Access-Control-Request-Headers .*)$"), "request-headers"),
+    (re.compile(r"^(Access-Control-Request-Headers .*)"), "request-headers"),
     (re.compile(r"^the preflight asks for (private network access)"), "private-network"),
 )
 
@@ -52,7 +52,8 @@ def corsguard_refusal(e: Evidence) -> Finding | None:
     response = e.response
     if not _refused_preflight(e) or not snippet(response).startswith(MARK):
         return None
-    refused = from_debug_body(snippet(response, 400)) or by_probing(e) or by_configuration(e)
+    body = response.body[:400].decode("utf-8", "replace")
+    refused = from_debug_body(body) or by_probing(e) or by_configuration(e)
     if refused is None:
         return finding(
             codes.PREFLIGHT_REFUSED,
@@ -105,7 +106,9 @@ def starlette_refusal(e: Evidence) -> Finding | None:
 
 def from_debug_body(body: str) -> Refused | None:
     """The part corsguard's debug body names: ``CORS preflight refused: method 'PUT' is …``."""
-    detail = body.removeprefix(MARK).removeprefix(":").strip()
+    # The first line names the part; the second is the fix.
+    line = body.strip().split("\n")[0]
+    detail = line.removeprefix(MARK).removeprefix(":").strip().removesuffix(".")
     for pattern, part in _DEBUG_PARTS:
         match = pattern.match(detail)
         if match is not None:
