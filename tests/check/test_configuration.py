@@ -193,3 +193,19 @@ def test_a_path_scoped_policy_is_the_one_read() -> None:
     cause = result.findings[0]
     assert cause.code == "CG221"
     assert "is not in allow_origins ['https://admin.example.com']" in cause.message
+
+
+class Session:
+    """Serves an app through a bound method, as the in-process lifespan runner does."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def serve(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
+def test_the_configuration_is_read_through_a_serving_session() -> None:
+    app = starlette_app(allow_origins=SPLIT, allow_methods=["*"])
+    result = run_check(FetchRequest(URL, ADMIN, "PUT"), app=Session(app).serve)
+    assert result.findings[0].code == "CG103"

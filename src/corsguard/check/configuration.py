@@ -10,6 +10,7 @@ and ``corsguard audit`` give the same entry, with a message about this request.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -97,6 +98,7 @@ def read_configuration(app: Any, url: str) -> CorsConfiguration | None:
     from corsguard.audit.introspect import introspect
     from corsguard.policy import validate
 
+    app = _unwrapped(app)
     try:
         root = introspect(app)
     except Exception:  # an app corsguard cannot walk: diagnose without its configuration
@@ -126,6 +128,13 @@ def read_configuration(app: Any, url: str) -> CorsConfiguration | None:
                 setup.implementation, layer.name, setup.options, problems, setup.policy
             )
     return None
+
+
+def _unwrapped(app: Any) -> Any:
+    """The app behind a bound method that serves it (a lifespan session's ``serve``)."""
+    owner = getattr(app, "__self__", None)
+    inner = getattr(owner, "app", None)
+    return inner if inspect.ismethod(app) and inner is not None and callable(inner) else app
 
 
 def _path_policy(app: Any, path: str) -> tuple[bool, Any]:
