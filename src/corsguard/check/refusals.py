@@ -27,6 +27,7 @@ from corsguard.findings import Finding
 
 MARK = "CORS preflight refused"
 PROBED = "extra preflights show it: "
+STARLETTE = "Starlette's CORSMiddleware"
 SIMPLE_METHODS = ("GET", "HEAD", "POST")
 _QUOTED = r"'((?:[^'\\]|\\.)*)'"
 _DEBUG_PARTS = (
@@ -93,14 +94,14 @@ def starlette_refusal(e: Evidence) -> Finding | None:
         return None
     if e.response.header("access-control-allow-origin") is None:
         refused = Refused("origin", e.request.origin, "its body says so")
-        return explain(e, refused, "the CORS middleware")
+        return explain(e, refused, STARLETTE)
     named = body.removeprefix("Disallowed CORS").replace(" ", "").split(",")
     how = "its body says so"
     if "method" in named:
-        return explain(e, Refused("method", e.method, how), "the CORS middleware")
+        return explain(e, Refused("method", e.method, how), STARLETTE)
     header = _which_header(e)
     if header is not None:
-        return explain(e, Refused("header", header, how), "the CORS middleware")
+        return explain(e, Refused("header", header, how), STARLETTE)
     return None
 
 
