@@ -13,7 +13,6 @@ from fastapi import FastAPI
 from corsguard import CORSPolicy, install
 from corsguard.browser import FetchRequest
 from corsguard.check import run_check
-from corsguard.check.refusals import from_debug_body
 from corsguard.cli.main import main
 from tests.support.servers import serve_asgi
 
@@ -129,27 +128,6 @@ def test_cli_json_lists_the_extra_preflights(capsys: pytest.CaptureFixture[str])
 def test_the_refused_preflight_body_marks_corsguard() -> None:
     result = run_check(put(EVIL), app=corsguard_app())
     assert result.verdict.exchanges[0].response.body == b"CORS preflight refused"
-
-
-@pytest.mark.parametrize(
-    ("body", "part", "value"),
-    [
-        ("CORS preflight refused: origin 'https://evil.example' is not allowed.", "origin",
-         "https://evil.example"),
-        ("CORS preflight refused: method 'patch' is not allowed.", "method", "patch"),
-        ("CORS preflight refused: request header 'x-it\\'s' is not allowed.", "header", "x-it's"),
-        ("CORS preflight refused: the preflight asks for private network access, which is not "
-         "enabled.", "private-network", "private network access"),
-        ("CORS preflight refused: Access-Control-Request-Headers is longer than 4096 bytes.\n"
-         "Send fewer custom request headers.\n",
-         "request-headers", "Access-Control-Request-Headers is longer than 4096 bytes"),
-    ],
-)  # fmt: skip
-def test_the_debug_body_names_the_part(body: str, part: str, value: str) -> None:
-    refused = from_debug_body(body)
-    assert refused is not None
-    assert (refused.part, refused.value) == (part, value)
-    assert from_debug_body("CORS preflight refused") is None
 
 
 def test_a_private_network_refusal_says_how_to_enable_it() -> None:
