@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
+import textwrap
 import warnings
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI, Response
@@ -14,6 +19,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+import corsguard
 from corsguard.testing import CORSAssertionError, acors_verdict, assert_cors, cors_verdict
 
 FRONTEND = "https://app.example.com"
@@ -136,3 +142,34 @@ def test_with_corsguard_installed_the_browser_sees_the_real_500() -> None:
         credentials="include",
     )
     assert verdict.status == 500
+
+
+def test_a_failing_assert_cors_shows_the_test_s_line_not_corsguard_s(tmp_path: Path) -> None:
+    # pytest hides frames that set __tracebackhide__: the report starts at the user's call.
+    test_file = tmp_path / "test_user_cors.py"
+    test_file.write_text(
+        textwrap.dedent(
+            """
+            from fastapi import FastAPI
+            from corsguard.testing import assert_cors
+
+            def test_frontend() -> None:
+                assert_cors(FastAPI(), "PUT", "/items", origin="https://app.example.com")
+            """
+        )
+    )
+    source = str(Path(corsguard.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", str(test_file), "-p", "no:cacheprovider", "-q"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "CORSAssertionError: CORS PUT /items from https://app.example.com" in run.stdout
+    assert 'assert_cors(FastAPI(), "PUT", "/items"' in run.stdout
+    assert "corsguard/testing.py" not in run.stdout
+    assert "def assert_cors" not in run.stdout

@@ -18,8 +18,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from corsguard.browser import BrowserFetch, Credentials, FetchRequest, Verdict
+from corsguard.check.configuration import CorsConfiguration, read_configuration
 from corsguard.check.diagnosis import diagnose
 from corsguard.check.exchange import ASGIApp, AsgiSender
+from corsguard.check.probes import Probes
 
 __all__ = ["CORSAssertionError", "acors_verdict", "assert_cors", "cors_verdict"]
 
@@ -46,13 +48,15 @@ def cors_verdict(
     cookie: str | None = None,
 ) -> Verdict:
     """What Chrome does with ``fetch(path, {method, headers, credentials, body})``."""
+    __tracebackhide__ = True  # a failing test shows the caller's line, not corsguard's frames
     request, sender, fetch = _start(app, method, path, origin, headers, credentials, body, cookie)
     try:
         while (outgoing := fetch.next_request()) is not None:
             fetch.receive(sender(outgoing))
+        # The diagnosis may send extra preflights to find which part of a policy refused.
+        return _with_diagnosis(request, fetch.verdict, sender, Probes(sender, sender.app_errors))
     finally:
         sender.close()
-    return _with_diagnosis(request, fetch.verdict, sender)
 
 
 async def acors_verdict(
@@ -66,7 +70,12 @@ async def acors_verdict(
     body: bytes | str | None = None,
     cookie: str | None = None,
 ) -> Verdict:
-    """``cors_verdict`` for async tests (it runs the app in the current event loop)."""
+    """``cors_verdict`` for async tests (it runs the app in the current event loop).
+
+    The diagnosis sends no extra preflights here (they would need a second event loop), so
+    a refusal whose answer does not say why is diagnosed from the app's configuration only.
+    """
+    __tracebackhide__ = True
     request, sender, fetch = _start(app, method, path, origin, headers, credentials, body, cookie)
     try:
         while (outgoing := fetch.next_request()) is not None:
@@ -94,6 +103,7 @@ def assert_cors(
 
     ``readable`` lists response headers the page's script must be able to read.
     """
+    __tracebackhide__ = True  # pytest shows the failing assert_cors call, not this frame
     verdict = cors_verdict(
         app,
         method,
@@ -161,11 +171,18 @@ def _prepare(
     return target, FetchRequest(url, origin, method, pairs, credentials, data)
 
 
-def _with_diagnosis(request: FetchRequest, verdict: Verdict, sender: AsgiSender) -> Verdict:
+def _with_diagnosis(
+    request: FetchRequest, verdict: Verdict, sender: AsgiSender, probes: Probes | None = None
+) -> Verdict:
     from dataclasses import replace
 
-    findings = (*diagnose(request, verdict, sender.app_errors), *verdict.findings)
-    return replace(verdict, findings=findings)
+    def configuration() -> CorsConfiguration | None:
+        return read_configuration(sender.app, request.url)
+
+    diagnosis = diagnose(
+        request, verdict, sender.app_errors, probes=probes, configuration=configuration
+    )
+    return replace(verdict, findings=(*diagnosis, *verdict.findings))
 
 
 def _outcome(verdict: Verdict) -> str:

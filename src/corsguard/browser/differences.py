@@ -6,7 +6,7 @@ works in Chrome works everywhere.
 
 from __future__ import annotations
 
-from corsguard.browser.blocking import local_network_target
+from corsguard.browser.blocking import is_secure_context, local_network_target
 from corsguard.browser.preflight import MAX_AGE, PreflightResult
 from corsguard.browser.request import Headers, HttpResponse
 from corsguard.codes import Code, diagnosis
@@ -79,8 +79,17 @@ def chromium_only_safelist(
 
 
 def local_network_access(page_origin: str, url: str) -> Finding | None:
+    """Only where Local Network Access changes what the user sees.
+
+    An insecure page is blocked outright, and a secure page calling a private address gets a
+    permission prompt its users may deny. A secure page calling loopback is a developer's
+    local check (in deployment the API is not on the user's own machine): the prompt is
+    granted once and changes nothing, so it is not reported.
+    """
     space = local_network_target(page_origin, url)
     if space is None:
+        return None
+    if space == "loopback" and is_secure_context(page_origin):
         return None
     insecure = page_origin.startswith("http://")
     consequence = (

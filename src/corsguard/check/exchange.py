@@ -192,6 +192,10 @@ class AsgiSender(Sender):
         self._timeout = timeout
         self._loop = asyncio.new_event_loop()
 
+    @property
+    def app(self) -> ASGIApp:
+        return self._app
+
     async def send_async(self, outgoing: HttpRequest) -> HttpResponse:
         """The same as calling the sender, from code already running in an event loop."""
         try:

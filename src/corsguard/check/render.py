@@ -57,13 +57,21 @@ def render_text(result: CheckResult, browser: dict[str, Any] | None = None) -> s
             lines += [f"    {name}: {value}" for name, value in wanted.preflight]
         lines.append(f"  the {request.method} request (every response, redirects and errors too):")
         lines += [f"    {name}: {value}" for name, value in wanted.actual]
+    if result.probes:
+        lines += [
+            "",
+            "Extra preflights the diagnosis sent (OPTIONS only: no handler runs for them):",
+        ]
+        for probe in result.probes:
+            lines += [f"  {line}" for line in _exchange_lines(probe, None, brief=True)]
     if result.findings:
         lines += ["", "Diagnosis:"]
         for item in result.findings:
             lines += _finding_lines(item)
     lines += [
         "",
-        f"({len(verdict.exchanges)} request(s), {result.elapsed_ms:.1f} ms, {result.transport})",
+        f"({len(verdict.exchanges) + len(result.probes)} request(s), "
+        f"{result.elapsed_ms:.1f} ms, {result.transport})",
     ]
     return "\n".join(lines) + "\n"
 
@@ -94,12 +102,19 @@ def agrees(result: CheckResult, browser: dict[str, Any]) -> bool:
     )
 
 
-def _exchange_lines(exchange: Exchange, decisive: str | None) -> list[str]:
+def _exchange_lines(exchange: Exchange, decisive: str | None, *, brief: bool = False) -> list[str]:
     request, response = exchange
     title = "preflight" if request.is_preflight else "request"
     lines = [f"{title}: {request.method} {request.url}"]
     for name, value in request.headers:
+        if brief and not name.lower().startswith(("access-control-", "origin")):
+            continue
         lines.append(f"  > {name}: {value}")
+    if brief:
+        cors = [(k, v) for k, v in response.headers if k.lower().startswith(CORS_PREFIX)]
+        lines.append(f"  < {response.status} {_reason(response.status)}".rstrip())
+        lines += [f"  < {name}: {value}" for name, value in cors]
+        return lines
     status_line = f"  < {response.status} {_reason(response.status)}".rstrip()
     lines.append(status_line)
     marked = False

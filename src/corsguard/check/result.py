@@ -24,6 +24,7 @@ class CheckResult:
     elapsed_ms: float
     transport: str  # "http" or "asgi"
     app_errors: tuple[AppError, ...] = ()
+    probes: tuple[Exchange, ...] = ()  # extra preflights the diagnosis sent to find the cause
 
     @property
     def allowed(self) -> bool:
@@ -76,6 +77,7 @@ class CheckResult:
             "readable_headers": list(verdict.readable_headers),
             "needs": self._needs_json(),
             "findings": [f.to_json() for f in self.findings],
+            "probes": [exchange_to_json(e) for e in self.probes],
             "elapsed_ms": round(self.elapsed_ms, 2),
             "transport": self.transport,
         }

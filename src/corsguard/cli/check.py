@@ -168,9 +168,7 @@ def _run_served(args: argparse.Namespace, request: FetchRequest, app: Any) -> in
     from dataclasses import replace
 
     from corsguard.check import CheckNetworkError, run_check
-    from corsguard.check.diagnosis import diagnose
     from corsguard.check.render import agrees, render_text
-    from corsguard.check.result import by_severity
     from corsguard.check.serve import serve_on_loopback
 
     try:
@@ -178,12 +176,16 @@ def _run_served(args: argparse.Namespace, request: FetchRequest, app: Any) -> in
             parts, served = urlsplit(request.url), urlsplit(base)
             url = urlunsplit((served.scheme, served.netloc, parts.path, parts.query, ""))
             request = replace(request, url=url)
-            result = run_check(request, timeout=args.timeout, cookie=args.cookie)
             browser = _real_browser(request, args.timeout)
-            findings = by_severity(
-                [*diagnose(request, result.verdict, app_errors), *result.verdict.findings]
+            # The diagnosis reads the served app's configuration and the exceptions it raised
+            # (uvicorn records one after its 500 is sent: Chromium's run has recorded it by now).
+            result = run_check(
+                request,
+                timeout=args.timeout,
+                cookie=args.cookie,
+                served=app,
+                app_errors=app_errors,
             )
-            result = replace(result, findings=findings, app_errors=tuple(app_errors))
     except (UsageError, RuntimeError) as exc:
         print(f"corsguard check: {exc}", file=sys.stderr)
         return exitcodes.USAGE

@@ -68,7 +68,9 @@ PREFLIGHT_AUTH = Code(
     Severity.HIGH,
     "the preflight was rejected by authentication (401/403)",
     "Browsers never send cookies or Authorization on a preflight, so an authentication layer "
-    "that runs before CORS rejects every preflight.",
+    "that runs before CORS rejects every preflight. A 401, or a 403 that says so, is not a "
+    "CORS middleware's refusal (corsguard's says 'CORS preflight refused'; an empty 403 is "
+    "ambiguous, CG233).",
     "Install the CORS middleware outermost (corsguard.install(app)), so it answers preflights "
     "before authentication runs, or exempt OPTIONS requests from authentication.",
 )
@@ -158,7 +160,11 @@ LOCAL_NETWORK_ACCESS = Code(
     Severity.MEDIUM,
     "a page calls a more private address space (Local Network Access)",
     "Chrome 142+ asks the user for permission before a public page may call loopback or "
-    "private addresses, and blocks such requests from insecure (http) pages outright.",
+    "private addresses, and blocks such requests from insecure (http) pages outright. It is "
+    "reported only where it changes the outcome: an insecure page calling a more private "
+    "address, or a secure page calling a private (not loopback) address, whose users may "
+    "deny the prompt. A secure page calling loopback is a developer's local check, where the "
+    "prompt is granted once and changes nothing.",
     "Expect a permission prompt in Chrome; serve the page over https, or call the API through "
     "a public hostname.",
 )
@@ -212,8 +218,10 @@ NO_CORS_HEADERS = Code(
     Severity.HIGH,
     "the response has no Access-Control-Allow-Origin",
     "Either no CORS middleware runs for this URL, or it does not allow the page's origin (a "
-    "middleware answers a disallowed origin without CORS headers).",
-    "Install corsguard.install(app, CORSPolicy(allow_origins=[...])) with the page's origin.",
+    "middleware answers a disallowed origin without CORS headers, and refuses its preflight: "
+    "corsguard with 403 'CORS preflight refused', Starlette with 400 'Disallowed CORS origin').",
+    "Install corsguard.install(app, CORSPolicy(allow_origins=[...])) with the page's origin. "
+    "With --app, corsguard check names the entry meant for it when one is written wrong.",
 )
 PREFLIGHT_REJECTED = Code(
     "CG222",
@@ -299,6 +307,31 @@ CREDENTIALS_VALUE = Code(
     "Send Access-Control-Allow-Credentials: true.",
 )
 
+PRIVATE_NETWORK_NOT_ALLOWED = Code(
+    "CG232",
+    "private-network-not-allowed",
+    Severity.HIGH,
+    "the preflight asks for private network access, which the server does not allow",
+    "A public page calling a server on a private network announces it with "
+    "Access-Control-Request-Private-Network: true; the CORS middleware refuses the preflight "
+    "unless private network access is enabled.",
+    "If public websites may call this server on a private network, pass "
+    "allow_private_network=True.",
+)
+PREFLIGHT_REFUSED = Code(
+    "CG233",
+    "preflight-refused",
+    Severity.HIGH,
+    "the preflight was refused with 403 and the answer does not say why",
+    "corsguard's CORSMiddleware answers a refused preflight with 403 'CORS preflight refused' "
+    "and nothing about the policy, so that a site that is not allowed learns nothing. An "
+    "empty 403 comes from older corsguard versions, but also from an authentication layer in "
+    "front of CORS. corsguard check sends extra preflights (never anything but OPTIONS) to "
+    "find the refused part; when they cannot settle it, it ranks the possibilities.",
+    "Allow the origin, the method and the headers of the request (debug=True makes the 403 "
+    "name the refused part); if authentication runs first, install CORS outermost or skip "
+    "authentication for OPTIONS.",
+)
 register(
     ERROR_WITHOUT_CORS,
     PREFLIGHT_SLASH_REDIRECT,
@@ -331,4 +364,6 @@ register(
     FORBIDDEN_HEADER_DROPPED,
     SAME_ORIGIN,
     CREDENTIALS_VALUE,
+    PRIVATE_NETWORK_NOT_ALLOWED,
+    PREFLIGHT_REFUSED,
 )

@@ -3,7 +3,8 @@
 A refused preflight is a 403 without CORS headers, so the browser only says "CORS error". In
 debug mode (``CORSPolicy(debug=True)``, on in the ``dev`` profile) the 403 body and a log line
 name the part that failed (origin, method or which header) and the fix. Outside debug mode
-the body stays empty, so a site that is not allowed learns nothing about the policy.
+the body is only ``CORS preflight refused``, so a site that is not allowed learns nothing about
+the policy.
 """
 
 from __future__ import annotations

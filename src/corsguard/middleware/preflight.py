@@ -30,6 +30,11 @@ MAX_REQUEST_HEADERS_LENGTH = 4096
 MAX_REQUEST_HEADER_NAMES = 64
 MAX_METHOD_LENGTH = 64
 
+# The body of every refused preflight: it tells a diagnosis tool that this CORS middleware
+# refused (not an authentication layer in front of it) and tells a stranger nothing about the
+# policy. Debug mode replaces it with the part that failed and the fix.
+REFUSED_BODY = b"CORS preflight refused"
+
 # Preflights whose header list is shorter than this have their verdict remembered (a browser
 # sends the same few method and header combinations over and over).
 _MEMO_KEY_LENGTH = 512
@@ -149,12 +154,12 @@ def _decide(
 async def send_refused(
     send: Send, scope: Scope, compiled: CompiledPolicy, origin: bytes, refusal: Refusal
 ) -> None:
-    """403 without CORS headers; in debug mode the body and a log line say why and how to fix it.
+    """403 without CORS headers, body ``CORS preflight refused``; debug mode says why and the fix.
 
     The 403 still carries the preflight's ``Vary``: the verdict depends on the origin, method
     and headers asked for, so a cache must not serve it to a different preflight.
     """
-    body = b""
+    body = REFUSED_BODY
     level = logging.WARNING if compiled.debug else logging.DEBUG
     if compiled.debug or logger.isEnabledFor(level):
         value = origin if refusal.part == "origin" else refusal.value
