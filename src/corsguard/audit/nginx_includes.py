@@ -87,8 +87,16 @@ class IncludeResolver:
         self.nginx_dir = os.path.realpath(nginx_dir)
         self.conf_prefix = os.path.realpath(conf_prefix)
         self.readable = tuple(dict.fromkeys(os.path.realpath(d) for d in readable))
+        self._cache: dict[str, Resolution] = {}
 
     def resolve(self, argument: str) -> Resolution:
+        """The files ``include argument`` reads, in nginx's order (a glob's matches sorted)."""
+        found = self._cache.get(argument)
+        if found is None:
+            found = self._cache[argument] = self._resolve(argument)
+        return found
+
+    def _resolve(self, argument: str) -> Resolution:
         if not os.path.isabs(argument):
             return self._find(os.path.join(self.conf_prefix, argument), argument)
         path = os.path.normpath(argument)

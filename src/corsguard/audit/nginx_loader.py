@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from corsguard.audit.nginx import (
     MAIN_FILE_NAMES,
@@ -68,6 +69,15 @@ _MAIN, _HTTP, _SERVER, _SERVER_IF, _LOCATION, _LOCATION_IF = (
 _LEVELS: tuple[FileLevel, ...] = ("location", "server", "http", "main")
 
 
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """Directives with their includes inlined: how many in all, and how deeply nested."""
+
+    directives: tuple[Directive, ...]
+    size: int
+    height: int
+
+
 class Loader:
     """One load: the files read, what was found on the way, and the limits."""
 
@@ -79,11 +89,13 @@ class Loader:
         self.sites: dict[str, dict[IncludeSite, None]] = {}
         self.errors: list[ParseError] = []
         self.findings: list[Finding] = []
-        self.notes: list[str] = []
+        self.notes: dict[str, None] = {}
         self.placeholders: set[str] = set()
         self.unknown: dict[str, list[Directive]] = {}
         self.missing: set[tuple[str, int]] = set()
         self.count = 0
+        self.realpaths: dict[str, str] = {}
+        self.expanded: dict[tuple[str, str], Expansion] = {}
         self.resolver = IncludeResolver(".", ".", ())
 
     # -- roots ------------------------------------------------------------------------------------
@@ -115,8 +127,8 @@ class Loader:
         skipped: list[str] = []
         levels: dict[str, FileLevel] = {}
         for candidate in candidates:
-            if candidate in self.sites:  # already inlined by a root read before
-                continue
+            if self._real(candidate) in {self._real(f) for f in self.sites}:
+                continue  # already inlined by a root read before
             if directory and not is_regular(candidate):
                 skipped.append(f"{candidate} (not a regular file)")
                 continue
@@ -129,10 +141,11 @@ class Loader:
             conf_prefix = os.path.dirname(os.path.abspath(candidate)) if main else audited
             self.resolver = IncludeResolver(prefix or conf_prefix, conf_prefix, readable)
             self.sites.setdefault(candidate, {})
-            top = self._expand(tree, level, 0, (candidate,))
+            self.expanded.clear()  # includes resolve differently from another root
+            top = self._expand(tree, level, 0, (candidate,)).directives
             roots.append(Directive("main", (), candidate, 0, top))
         if skipped:
-            self.notes.append("skipped, not nginx configuration: " + "; ".join(skipped))
+            self.notes["skipped, not nginx configuration: " + "; ".join(skipped)] = None
         if not roots:
             raise NginxConfigError(
                 f"{path}: no nginx configuration found; skipped: {'; '.join(skipped)}"
@@ -208,21 +221,22 @@ class Loader:
 
     def _expand(
         self, block: tuple[Directive, ...], context: str, depth: int, stack: tuple[str, ...]
-    ) -> tuple[Directive, ...]:
+    ) -> Expansion:
+        """``block`` with its includes inlined, and its size and height once inlined."""
         out: list[Directive] = []
         changed = False
+        size = height = 0
         table = context in TABLES
         for directive in block:
-            self.count += 1
-            if self.count > MAX_DIRECTIVES:
-                raise NginxConfigError(
-                    f"{directive.location}: more than {MAX_DIRECTIVES:,} directives once the "
-                    "includes are inlined; audit one site's file at a time."
-                )
             if directive.name == "include" and directive.block is None:
-                out.extend(self._include(directive, context, depth, stack))
+                for included in self._include(directive, context, depth, stack):
+                    out.extend(included.directives)
+                    size += included.size
+                    height = max(height, included.height)
                 changed = True
                 continue
+            self._count(directive, 1)
+            size += 1
             unknown = not table and directive.name not in self.known
             if unknown:
                 self.unknown.setdefault(directive.name, []).append(directive)
@@ -234,21 +248,35 @@ class Loader:
                     f"{directive.location}: blocks nested more than {MAX_NESTING} levels deep "
                     "across includes; real configurations nest a few levels."
                 )
-            children = self._expand(directive.block, directive.name, depth + 1, stack)
-            if children is directive.block:
+            inner = self._expand(directive.block, directive.name, depth + 1, stack)
+            size += inner.size
+            height = max(height, inner.height + 1)
+            if inner.directives is directive.block:
                 out.append(directive)
             else:
                 changed = True
                 out.append(
                     Directive(
-                        directive.name, directive.args, directive.file, directive.line, children
+                        directive.name,
+                        directive.args,
+                        directive.file,
+                        directive.line,
+                        inner.directives,
                     )
                 )
-        return tuple(out) if changed else block
+        return Expansion(tuple(out) if changed else block, size, height)
+
+    def _count(self, directive: Directive, size: int) -> None:
+        self.count += size
+        if self.count > MAX_DIRECTIVES:
+            raise NginxConfigError(
+                f"{directive.location}: more than {MAX_DIRECTIVES:,} directives once the "
+                "includes are inlined; audit one site's file at a time."
+            )
 
     def _include(
         self, directive: Directive, context: str, depth: int, stack: tuple[str, ...]
-    ) -> Iterator[Directive]:
+    ) -> Iterator[Expansion]:
         if len(directive.args) != 1:
             self.errors.append(
                 ParseError(
@@ -269,16 +297,15 @@ class Loader:
             # A fallback by name must not find the file that includes it.
             files = tuple(f for f in files if f not in stack)
             if files:
-                self.notes.append(
-                    f"{directive.location}: include {directive.args[0]}: {resolution.note}"
-                )
+                note = f"{directive.location}: include {directive.args[0]}: {resolution.note}"
+                self.notes[note] = None
         if not files:
             self._missing(directive, resolution)
             return
         site = IncludeSite(directive.file, directive.line, context)
-        real_stack = [os.path.realpath(f) for f in stack]
+        real_stack = [self._real(f) for f in stack]
         for file in files:
-            real = os.path.realpath(file)
+            real = self._real(file)
             if real in real_stack:
                 chain = " -> ".join((*stack[real_stack.index(real) :], file))
                 raise NginxConfigError(
@@ -286,7 +313,28 @@ class Loader:
                     f"({chain}); nginx cannot load a configuration that includes itself."
                 )
             self.sites.setdefault(file, {})[site] = None
-            yield from self._expand(self._tree(file), context, depth, (*stack, file))
+            # A file's inlined contents depend only on the block it is included in: a file
+            # included from every location is inlined once (a cycle through it would have been
+            # found the first time).
+            key = (real, context)
+            done = self.expanded.get(key)
+            if done is None:
+                done = self._expand(self._tree(file), context, depth, (*stack, file))
+                self.expanded[key] = done
+            else:
+                self._count(directive, done.size)
+                if depth + done.height > MAX_NESTING:
+                    raise NginxConfigError(
+                        f"{directive.location}: blocks nested more than {MAX_NESTING} levels "
+                        "deep across includes; real configurations nest a few levels."
+                    )
+            yield done
+
+    def _real(self, file: str) -> str:
+        real = self.realpaths.get(file)
+        if real is None:
+            real = self.realpaths[file] = os.path.realpath(file)
+        return real
 
     def _missing(self, directive: Directive, resolution: Resolution) -> None:
         key = (directive.file, directive.line)
