@@ -19,6 +19,8 @@ import glob
 import os
 from dataclasses import dataclass
 
+from corsguard.audit.nginx_templates import TEMPLATE_SUFFIXES
+
 # /etc/nginx for distribution packages and the official image, then the prefixes nginx and
 # OpenResty are built with; longest first, so /usr/local/nginx/conf wins over /usr/local/nginx.
 NGINX_PREFIXES = (
@@ -137,21 +139,24 @@ class IncludeResolver:
         return "/", candidate.lstrip("/")
 
     def _template(self, candidate: str) -> Resolution | None:
-        """The official image renders templates/X.template into conf.d/X."""
+        """The template rendered into ``candidate`` at start: X.template next to it, or the
+        official image's templates/X.template for conf.d/X."""
+        sources = [candidate + suffix for suffix in TEMPLATE_SUFFIXES]
         conf_d = os.path.join(self.nginx_dir, "conf.d")
-        if not candidate.startswith(conf_d + "/"):
-            return None
-        rendered = os.path.join(self.nginx_dir, "templates", candidate[len(conf_d) + 1 :])
-        files = self._matches(rendered + ".template")
-        if not files:
-            return None
-        names = ", ".join(os.path.relpath(f, self.nginx_dir) for f in files)
-        return Resolution(
-            files,
-            rendered + ".template",
-            note=f"read the template(s) {names}, which the "
-            "official nginx image renders into conf.d/ at start",
-        )
+        if candidate.startswith(conf_d + "/"):
+            rendered = os.path.join(self.nginx_dir, "templates", candidate[len(conf_d) + 1 :])
+            sources.append(rendered + ".template")
+        for source in sources:
+            files = self._matches(source)
+            if files:
+                names = ", ".join(os.path.relpath(f, self.nginx_dir) for f in files)
+                return Resolution(
+                    files,
+                    source,
+                    note=f"read the envsubst template(s) {names}, rendered into this path "
+                    "when the container starts",
+                )
+        return None
 
     def _by_name(self, path: str) -> Resolution | None:
         """The include's trailing components, found under the repository's nginx directory."""

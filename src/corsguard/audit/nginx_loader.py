@@ -37,8 +37,10 @@ from corsguard.audit.nginx_files import FileBudget, check_regular, is_regular
 from corsguard.audit.nginx_includes import IncludeResolver, Resolution, is_glob, is_stock
 from corsguard.audit.nginx_syntax import MAX_NESTING, SyntaxProblem, parse
 from corsguard.audit.nginx_templates import (
+    TEMPLATE_SUFFIXES,
     defined_variables,
     is_template,
+    other_template_language,
     placeholders,
     substitute,
 )
@@ -110,8 +112,8 @@ class Loader:
             candidates = list(_candidates(path))
             if not candidates:
                 raise NginxConfigError(
-                    f"{path}: no nginx.conf and no nginx files (*.conf, *.template) in the "
-                    "directory"
+                    f"{path}: no nginx.conf and no nginx files (*.conf, *.template, *.tpl) in "
+                    "the directory"
                 )
             audited = path
         else:
@@ -135,7 +137,7 @@ class Loader:
             tree = self._root_tree(candidate, single=not directory, skipped=skipped)
             if tree is None:
                 continue
-            main = os.path.basename(candidate) in MAIN_FILE_NAMES
+            main = _is_main(candidate)
             level: FileLevel = "main" if main else self._level(tree)
             levels[candidate] = level
             conf_prefix = os.path.dirname(os.path.abspath(candidate)) if main else audited
@@ -174,6 +176,14 @@ class Loader:
         self, candidate: str, *, single: bool, skipped: list[str]
     ) -> tuple[Directive, ...] | None:
         text = self._read(candidate)
+        if is_template(candidate) and other_template_language(text):
+            if single:
+                raise NginxConfigError(
+                    f"{candidate}: a Go or Jinja template ({{{{ ... }}}}), not nginx syntax or "
+                    "an envsubst template; render it first and audit the result"
+                )
+            skipped.append(f"{candidate} (a Go or Jinja template)")
+            return None
         try:
             tree = parse(text, candidate)
         except SyntaxProblem as problem:
@@ -428,10 +438,18 @@ def _candidates(directory: str) -> Iterator[str]:
         for name in sorted(names):
             if name.startswith("."):
                 continue
-            if name.endswith((".conf", ".template")) or (site_dir and "." not in name):
+            if name.endswith((".conf", *TEMPLATE_SUFFIXES)) or (site_dir and "." not in name):
                 files.append(os.path.join(current, name))
-    yield from (f for f in files if os.path.basename(f) in MAIN_FILE_NAMES)
-    yield from (f for f in files if os.path.basename(f) not in MAIN_FILE_NAMES)
+    yield from (f for f in files if _is_main(f))
+    yield from (f for f in files if not _is_main(f))
+
+
+def _is_main(path: str) -> bool:
+    """nginx.conf, or a template rendered into it (nginx.conf.template)."""
+    name = os.path.basename(path)
+    for suffix in TEMPLATE_SUFFIXES:
+        name = name.removesuffix(suffix)
+    return name in MAIN_FILE_NAMES
 
 
 def _looks_like_nginx(text: str, known: frozenset[str]) -> bool:

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Mapping
 
 from corsguard.audit.nginx import Directive, walk
 
-TEMPLATE_SUFFIX = ".template"
+# The official image's suffix, and the ones hand-written entrypoints use with envsubst.
+TEMPLATE_SUFFIXES = (".template", ".tpl", ".tmpl")
 
 _BRACED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _BARE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -28,7 +29,12 @@ _DEFINING = {"set": 0, "map": 1, "geo": -1, "split_clients": 1, "perl_set": 0, "
 
 
 def is_template(path: str) -> bool:
-    return path.endswith(TEMPLATE_SUFFIX)
+    return path.endswith(TEMPLATE_SUFFIXES)
+
+
+def other_template_language(text: str) -> bool:
+    """Go (confd, consul-template) or Jinja templates: ``{{ ... }}``, ``{% ... %}``."""
+    return "{{" in text or "{%" in text
 
 
 def substitute(text: str, defines: Mapping[str, str]) -> str:
