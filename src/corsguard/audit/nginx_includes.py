@@ -117,7 +117,11 @@ class IncludeResolver:
         files = self._matches(candidate)
         if files:
             return Resolution(files, candidate)
-        for fallback in (self._template(candidate), self._by_name(candidate)):
+        for fallback in (
+            self._template(candidate),
+            self._sites_available(candidate),
+            self._by_name(candidate),
+        ):
             if fallback is not None:
                 return fallback
         return Resolution((), candidate)
@@ -129,7 +133,12 @@ class IncludeResolver:
             found = sorted(glob.glob(os.path.join(glob.escape(head), tail)))
         else:
             found = [candidate] if os.path.lexists(candidate) else []
-        return tuple(path for path in found if self._inside(os.path.realpath(path)))
+        # A glob matching a directory would make nginx fail reading it: only files count.
+        return tuple(
+            path
+            for path in found
+            if self._inside(os.path.realpath(path)) and not os.path.isdir(path)
+        )
 
     def _split_literal(self, candidate: str) -> tuple[str, str]:
         # The directories already known (the repository's) may hold glob characters themselves.
@@ -158,8 +167,31 @@ class IncludeResolver:
                 )
         return None
 
+    def _sites_available(self, candidate: str) -> Resolution | None:
+        """Debian's layout: sites-enabled holds links into sites-available, made on the server
+        (or the Dockerfile copies sites-available there)."""
+        enabled = os.path.join(self.nginx_dir, "sites-enabled")
+        available = os.path.join(self.nginx_dir, "sites-available")
+        if not candidate.startswith(enabled + "/") or os.path.isdir(enabled):
+            return None
+        source = available + candidate[len(enabled) :]
+        files = self._matches(source)
+        if not files:
+            return None
+        return Resolution(
+            files,
+            source,
+            note="the repository has no sites-enabled/; read sites-available/ instead, which "
+            "a deployment links or copies there",
+        )
+
     def _by_name(self, path: str) -> Resolution | None:
-        """The include's trailing components, found under the repository's nginx directory."""
+        """The include's trailing components, found under the repository's nginx directory.
+
+        Only for a single file: a glob's trailing components (``*``) match anything.
+        """
+        if is_glob(path):
+            return None
         parts = [p for p in path.split("/") if p]
         base = self.nginx_dir
         if path.startswith(base + "/"):
