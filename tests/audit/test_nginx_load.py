@@ -369,3 +369,29 @@ def test_a_directory_audits_its_nginx_files_and_lists_what_it_skipped(tmp_path: 
     (note,) = result.notes
     assert "php-fpm.conf" in note
     assert "supervisord.conf" in note
+
+
+def test_sites_enabled_falls_back_to_sites_available_and_globs_never_match_by_name(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        {
+            "nginx.conf": """\
+                events {}
+                http {
+                    include /etc/nginx/conf.d/*.conf;
+                    include /etc/nginx/sites-enabled/*;
+                }
+            """,
+            "conf.d/.keep": "",
+            "sites-available/app": "server {\n    location / { " + REFLECT + "    }\n}\n",
+        },
+    )
+    result = audit_nginx_target(str(tmp_path))
+    assert [(f.code, f.location.rsplit("/", 1)[1]) for f in result.findings] == [
+        ("CG514", "nginx.conf:3"),
+        ("CG503", "app:2"),
+        ("CG507", "app:2"),
+    ]
+    assert any("read sites-available/ instead" in note for note in result.notes)

@@ -240,10 +240,11 @@ UNPARSED = Code(
     "config-not-fully-parsed",
     Severity.MEDIUM,
     "part of the nginx configuration could not be parsed",
-    "The parser reported an error (a missing include, a syntax error), so the rules did not "
-    "see that part and their silence proves nothing about it.",
-    "Fix the error; for a missing include, audit the configuration where the included files "
-    "live (for example the server's /etc/nginx directory) so that the include resolves.",
+    "A file the configuration includes (or one fragment of an audited directory) has a syntax "
+    "error, so the rules did not see what it holds and their silence proves nothing about it; "
+    "nginx itself would refuse to load the configuration.",
+    "Fix the syntax error at the reported line; 'nginx -t' on the server reports the same "
+    "error.",
 )
 INTERCEPTED_ERRORS = Code(
     "CG511",
