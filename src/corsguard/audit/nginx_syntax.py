@@ -20,14 +20,19 @@ from corsguard.audit.nginx import Directive
 # Real configurations nest http > server > location > location > if: a handful of levels.
 MAX_NESTING = 100
 
+# One token after optional blanks: 1 comment, 2 ; { }, 3 and 4 quoted, 5 a word, 6 a quote that
+# is never closed. Lines are counted only where one is needed (a directive's first word).
 _TOKEN = re.compile(
     r"""
-      (?P<space>[ \t\r\n]+)
-    | (?P<comment>\#[^\n]*)
-    | (?P<punct>[;{}])
-    | "(?P<dq>(?:\\[\s\S]|[^"\\])*)"
-    | '(?P<sq>(?:\\[\s\S]|[^'\\])*)'
-    | (?P<word>(?!["'])(?:\\[\s\S]|\$\{|[^ \t\r\n;{\\])+)
+    [ \t\r\n]*
+    (?:
+      (\#[^\n]*)
+    | ([;{}])
+    | "((?:\\[\s\S]|[^"\\])*)"
+    | '((?:\\[\s\S]|[^'\\])*)'
+    | ((?!["'])(?:\\[\s\S]|\$\{|[^ \t\r\n;{\\])+)
+    | (["'])
+    )
     """,
     re.VERBOSE,
 )
@@ -72,38 +77,43 @@ def parse(text: str, file: str) -> tuple[Directive, ...]:
     children = top
     words: list[str] = []
     first_line = 0
-    line = 1
+    counted = [1, 0]  # the line number at position counted[1]
+
+    def line_at(position: int) -> int:
+        counted[0] += text.count("\n", counted[1], position)
+        counted[1] = position
+        return counted[0]
+
     pos = 0
     size = len(text)
     match = _TOKEN.match
     while pos < size:
         found = match(text, pos)
-        if found is None:  # an opening quote that is never closed
-            raise SyntaxProblem(file, line, "unexpected end of file, expecting terminating quote")
-        kind = found.lastgroup
-        value = found.group()
+        kind = None if found is None else found.lastindex
+        if found is None or kind is None:  # only blanks are left
+            break
         pos = found.end()
-        if kind == "space" or kind == "comment":
-            line += value.count("\n")
+        if kind == 1:
             continue
-        if kind == "punct":
+        if kind == 2:
+            value = found.group(2)
             if value == ";":
                 if not words:
-                    raise SyntaxProblem(file, line, 'unexpected ";"')
+                    raise SyntaxProblem(file, line_at(pos), 'unexpected ";"')
                 children.append(Directive(words[0], tuple(words[1:]), file, first_line))
                 words = []
             elif value == "{":
                 if not words:
-                    raise SyntaxProblem(file, line, 'unexpected "{"')
+                    raise SyntaxProblem(file, line_at(pos), 'unexpected "{"')
                 if len(stack) >= MAX_NESTING:
                     raise SyntaxProblem(
                         file,
-                        line,
+                        line_at(pos),
                         f"blocks nested more than {MAX_NESTING} levels deep; real "
                         "configurations nest a few levels, so this file is generated or hostile",
                     )
                 if is_lua_block(words[0]):
-                    pos, line = _skip_lua(text, pos, line, file, first_line)
+                    pos = _skip_lua(text, pos, line_at(pos), file, first_line)
                     children.append(Directive(words[0], tuple(words[1:]), file, first_line, ()))
                     words = []
                     continue
@@ -117,22 +127,27 @@ def parse(text: str, file: str) -> tuple[Directive, ...]:
                         file, first_line, f'directive "{words[0]}" is not terminated by ";"'
                     )
                 if not stack:
-                    raise SyntaxProblem(file, line, 'unexpected "}"')
+                    raise SyntaxProblem(file, line_at(pos), 'unexpected "}"')
                 name, args, start, parent = stack.pop()
                 parent.append(Directive(name, args, file, start, tuple(children)))
                 children = parent
             continue
+        if kind == 6:
+            raise SyntaxProblem(
+                file, line_at(size), "unexpected end of file, expecting terminating quote"
+            )
+        raw = found.group(kind)
         if not words:
-            first_line = line
-        raw = found.group(kind or "word")
-        line += value.count("\n")
+            first_line = line_at(found.start(kind))
         words.append(_ESCAPE.sub(_unescape, raw) if "\\" in raw else raw)
     if words:
-        raise SyntaxProblem(file, line, 'unexpected end of file, expecting ";" or "}"')
+        raise SyntaxProblem(file, line_at(size), 'unexpected end of file, expecting ";" or "}"')
     if stack:
         name, _, start, _ = stack[-1]
         raise SyntaxProblem(
-            file, line, f'unexpected end of file, expecting "}}" (the {name} block of line {start})'
+            file,
+            line_at(size),
+            f'unexpected end of file, expecting "}}" (the {name} block of line {start})',
         )
     return tuple(top)
 
@@ -151,7 +166,7 @@ def _unescape(found: re.Match[str]) -> str:
     return _ESCAPES.get(char, found.group())
 
 
-def _skip_lua(text: str, pos: int, line: int, file: str, start: int) -> tuple[int, int]:
+def _skip_lua(text: str, pos: int, line: int, file: str, start: int) -> int:
     """The position after the brace closing a Lua block that opened before ``pos``."""
     depth = 1
     search = _LUA.search
@@ -171,4 +186,4 @@ def _skip_lua(text: str, pos: int, line: int, file: str, start: int) -> tuple[in
         elif brace == "}":
             depth -= 1
             if depth == 0:
-                return pos, line
+                return pos

@@ -243,8 +243,7 @@ UNPARSED = Code(
     "A file the configuration includes (or one fragment of an audited directory) has a syntax "
     "error, so the rules did not see what it holds and their silence proves nothing about it; "
     "nginx itself would refuse to load the configuration.",
-    "Fix the syntax error at the reported line; 'nginx -t' on the server reports the same "
-    "error.",
+    "Fix the syntax error at the reported line; 'nginx -t' on the server reports the same error.",
 )
 INTERCEPTED_ERRORS = Code(
     "CG511",
