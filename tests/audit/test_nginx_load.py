@@ -119,6 +119,7 @@ def test_prefix_says_where_the_repository_keeps_etc_nginx(tmp_path: Path) -> Non
     assert "CG514" not in found
 
 
+@pytest.mark.nginx
 def test_relative_includes_resolve_against_the_main_files_directory(tmp_path: Path) -> None:
     conf = (
         write(
@@ -142,6 +143,7 @@ def test_relative_includes_resolve_against_the_main_files_directory(tmp_path: Pa
     assert [c for c, _ in codes(conf)] == ["CG514"]
 
 
+@pytest.mark.nginx
 def test_a_glob_that_matches_nothing_is_a_finding_though_nginx_accepts_it(
     tmp_path: Path,
 ) -> None:
@@ -395,3 +397,19 @@ def test_sites_enabled_falls_back_to_sites_available_and_globs_never_match_by_na
         ("CG507", "app:2"),
     ]
     assert any("read sites-available/ instead" in note for note in result.notes)
+
+
+def test_links_into_etc_nginx_are_followed_into_the_repository(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "nginx.conf": "events {}\nhttp {\n    include sites-enabled/*;\n}\n",
+            "sites-available/app": "server {\n    location / { " + REFLECT + "    }\n}\n",
+        },
+    )
+    (tmp_path / "sites-enabled").mkdir()
+    (tmp_path / "sites-enabled/app").symlink_to("/etc/nginx/sites-available/app")
+    (tmp_path / "sites-enabled/host").symlink_to("/etc/hostname")
+    config = load(tmp_path)
+    assert config.files == (str(tmp_path / "nginx.conf"), str(tmp_path / "sites-available/app"))
+    assert "CG503" in [f.code for f in audit_nginx_target(str(tmp_path)).findings]

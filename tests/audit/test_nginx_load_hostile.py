@@ -118,3 +118,20 @@ def test_a_socket_is_refused(unix_socket: Path) -> None:
     code, err, _ = audit(unix_socket)
     assert code == 2
     assert "s.conf: is a socket" in err
+
+
+def test_a_fifo_in_a_directory_is_skipped_and_listed(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.conf")
+    (tmp_path / "site.conf").write_text(
+        "server {\n    location / { add_header Access-Control-Allow-Origin * always; }\n}\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "corsguard", "audit", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=SECONDS,
+        check=False,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert result.returncode == 0
+    assert "pipe.conf (not a regular file)" in result.stdout

@@ -104,10 +104,9 @@ class IncludeResolver:
         path = os.path.normpath(argument)
         if self._inside(path):
             return self._find(path, argument)
-        for prefix in NGINX_PREFIXES:
-            if path == prefix or path.startswith(prefix + "/"):
-                rest = os.path.relpath(path, prefix)
-                return self._find(os.path.join(self.nginx_dir, rest), argument)
+        mapped = self._map(path)
+        if mapped is not None:
+            return self._find(mapped, argument)
         found = self._by_name(path)
         if found is not None:
             return found
@@ -126,6 +125,25 @@ class IncludeResolver:
                 return fallback
         return Resolution((), candidate)
 
+    def _map(self, path: str) -> str | None:
+        """An absolute path under nginx's directory, in the repository's nginx directory."""
+        for prefix in NGINX_PREFIXES:
+            if path == prefix or path.startswith(prefix + "/"):
+                return os.path.join(self.nginx_dir, os.path.relpath(path, prefix))
+        return None
+
+    def _contained(self, path: str) -> str | None:
+        """``path`` if it may be read; a link to /etc/nginx/... (Debian's sites-enabled links,
+        committed as they are on the server) is followed into the repository instead."""
+        if self._inside(os.path.realpath(path)):
+            return path
+        if os.path.islink(path):
+            target = os.readlink(path)
+            mapped = self._map(os.path.normpath(target)) if os.path.isabs(target) else None
+            if mapped is not None and self._inside(os.path.realpath(mapped)):
+                return mapped if os.path.lexists(mapped) else None
+        return None
+
     def _matches(self, candidate: str) -> tuple[str, ...]:
         if is_glob(os.path.basename(candidate)) or is_glob(os.path.dirname(candidate)):
             # nginx expands with glob(3): sorted, dotfiles not matched by '*'.
@@ -134,11 +152,8 @@ class IncludeResolver:
         else:
             found = [candidate] if os.path.lexists(candidate) else []
         # A glob matching a directory would make nginx fail reading it: only files count.
-        return tuple(
-            path
-            for path in found
-            if self._inside(os.path.realpath(path)) and not os.path.isdir(path)
-        )
+        contained = (self._contained(path) for path in found)
+        return tuple(path for path in contained if path is not None and not os.path.isdir(path))
 
     def _split_literal(self, candidate: str) -> tuple[str, str]:
         # The directories already known (the repository's) may hold glob characters themselves.
