@@ -199,6 +199,11 @@ class Loader:
             self.errors.append(ParseError(problem.file, problem.line, problem.message))
             self.sites.setdefault(candidate, {})
             return None
+        if not tree:
+            if single:
+                raise NginxConfigError(f"{candidate}: the file holds no nginx directive")
+            skipped.append(f"{candidate} (empty)")
+            return None
         nginx, odd = _nginx_syntax(tree, self.known)
         if not nginx:
             if single:
