@@ -184,16 +184,46 @@ def directive_contexts(name: str) -> tuple[int, ...]:
 # Directives of nginx's own modules (1.19 and later, njs, HTTP/3) that the crossplane release
 # this depends on does not list yet.
 _NEWER_DIRECTIVES = frozenset(
-    """
-    add_header_inherit add_trailer_inherit auth_delay early_hints grpc_ssl_conf_command http3
-    http3_hq http3_max_concurrent_streams http3_stream_buffer_size js_body_filter js_engine
-    js_fetch_trusted_certificate js_header_filter js_import js_periodic js_preload_object
-    js_shared_dict_zone js_var keepalive_time mp4_start_key_frame proxy_half_close
-    proxy_pass_trailers proxy_ssl_conf_command quic_active_connection_id_limit quic_bpf quic_gso
-    quic_host_key quic_retry ssl_alpn ssl_certificate_cache ssl_conf_command ssl_key_log
-    ssl_object_cache_inheritable ssl_ocsp ssl_ocsp_cache ssl_ocsp_responder ssl_reject_handshake
-    uwsgi_ssl_conf_command
-    """.split()
+    [
+        "add_header_inherit",
+        "add_trailer_inherit",
+        "auth_delay",
+        "early_hints",
+        "grpc_ssl_conf_command",
+        "http3",
+        "http3_hq",
+        "http3_max_concurrent_streams",
+        "http3_stream_buffer_size",
+        "js_body_filter",
+        "js_engine",
+        "js_fetch_trusted_certificate",
+        "js_header_filter",
+        "js_import",
+        "js_periodic",
+        "js_preload_object",
+        "js_shared_dict_zone",
+        "js_var",
+        "keepalive_time",
+        "mp4_start_key_frame",
+        "proxy_half_close",
+        "proxy_pass_trailers",
+        "proxy_ssl_conf_command",
+        "quic_active_connection_id_limit",
+        "quic_bpf",
+        "quic_gso",
+        "quic_host_key",
+        "quic_retry",
+        "ssl_alpn",
+        "ssl_certificate_cache",
+        "ssl_conf_command",
+        "ssl_key_log",
+        "ssl_object_cache_inheritable",
+        "ssl_ocsp",
+        "ssl_ocsp_cache",
+        "ssl_ocsp_responder",
+        "ssl_reject_handshake",
+        "uwsgi_ssl_conf_command",
+    ]
 )
 
 
