@@ -393,10 +393,13 @@ def test_sites_enabled_falls_back_to_sites_available_and_globs_never_match_by_na
     result = audit_nginx_target(str(tmp_path))
     assert [(f.code, f.location.rsplit("/", 1)[1]) for f in result.findings] == [
         ("CG514", "nginx.conf:3"),
+        ("CG514", "nginx.conf:4"),
         ("CG503", "app:2"),
         ("CG507", "app:2"),
     ]
-    assert any("read sites-available/ instead" in note for note in result.notes)
+    stand_in = result.findings[1]
+    assert str(stand_in.severity) == "info"
+    assert "every site of sites-available/ was read in its place" in stand_in.message
 
 
 def test_links_into_etc_nginx_are_followed_into_the_repository(tmp_path: Path) -> None:

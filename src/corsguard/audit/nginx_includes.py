@@ -60,6 +60,9 @@ class Resolution:
     looked_for: str  # the path (or pattern) in the repository, or the original if outside
     outside: bool = False  # an absolute path that is not under the audited directories
     note: str = ""  # how the files were found, when not at the mapped path
+    # The files stand in for what the deployment decides (sites-available for the links it
+    # makes in sites-enabled): read, and the include still reported as matching nothing.
+    stand_in: bool = False
 
 
 def is_glob(pattern: str) -> bool:
@@ -195,9 +198,10 @@ class IncludeResolver:
             return None
         return Resolution(
             files,
-            source,
-            note="the repository has no sites-enabled/; read sites-available/ instead, which "
-            "a deployment links or copies there",
+            candidate,
+            note="the repository has no sites-enabled/ (its links are made at deploy time), so "
+            "every site of sites-available/ was read in its place",
+            stand_in=True,
         )
 
     def _by_name(self, path: str) -> Resolution | None:

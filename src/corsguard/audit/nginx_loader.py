@@ -311,7 +311,9 @@ class Loader:
         if resolution.note:
             # A fallback by name must not find the file that includes it.
             files = tuple(f for f in files if f not in stack)
-            if files:
+            if files and resolution.stand_in:
+                self._missing(directive, resolution)
+            elif files:
                 note = f"{directive.location}: include {directive.args[0]}: {resolution.note}"
                 self.notes[note] = None
         if not files:
@@ -374,12 +376,14 @@ class Loader:
         stock = is_stock(argument)
         if stock:
             problem += "; a stock file nginx or certbot ships, which holds no CORS headers"
+        elif resolution.stand_in:
+            problem += f"; {resolution.note}"
         else:
             problem += ", so the rules did not see what it holds"
         self.findings.append(
             Finding(
                 code=code.code,
-                severity=Severity.INFO if stock else code.severity,
+                severity=Severity.INFO if stock or resolution.stand_in else code.severity,
                 message=problem,
                 fix=code.fix,
                 location=directive.location,
