@@ -58,6 +58,12 @@ def too_large(tmp_path: Path) -> Path:
     return path
 
 
+def one_huge_word(tmp_path: Path) -> Path:
+    path = tmp_path / "nginx.conf"
+    path.write_text("a" * 10_000_000)
+    return path
+
+
 def deep(tmp_path: Path) -> Path:
     path = tmp_path / "nginx.conf"
     path.write_text("http {\n" + "location / {\n" * 1000 + "}\n" * 1001)
@@ -90,6 +96,7 @@ CASES: list[tuple[str, Callable[[Path], Path], str]] = [
     ("fifo", fifo, "fifo.conf: is a named pipe (FIFO)"),
     ("fifo-included", fifo_included, "pipe.conf: is a named pipe (FIFO)"),
     ("too-large", too_large, "nginx.conf: 17 MiB is over the 16 MiB limit"),
+    ("10-mb-word", one_huge_word, "nginx.conf: not an nginx configuration"),
     ("1000-nested-blocks", deep, "nginx.conf:101: blocks nested more than 100 levels"),
     ("includes-itself", includes_itself, "nginx.conf:3: include nginx.conf makes a cycle"),
     ("include-cycle", include_cycle, "b.conf:1: include a.conf makes a cycle"),

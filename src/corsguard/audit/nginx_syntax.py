@@ -21,7 +21,9 @@ from corsguard.audit.nginx import Directive
 MAX_NESTING = 100
 
 # One token after optional blanks: 1 comment, 2 ; { }, 3 and 4 quoted, 5 a word, 6 a quote that
-# is never closed. Lines are counted only where one is needed (a directive's first word).
+# is never closed. Lines are counted only where one is needed (a directive's first word). A word
+# is matched by runs of plain characters (it ends the pattern, so it never backtracks); a quoted
+# word one character at a time, so that an unclosed quote fails in linear time.
 _TOKEN = re.compile(
     r"""
     [ \t\r\n]*
@@ -30,7 +32,7 @@ _TOKEN = re.compile(
     | ([;{}])
     | "((?:\\[\s\S]|[^"\\])*)"
     | '((?:\\[\s\S]|[^'\\])*)'
-    | ((?!["'])(?:\\[\s\S]|\$\{|[^ \t\r\n;{\\])+)
+    | ((?!["'])(?:[^ \t\r\n;{\\$]+|\\[\s\S]|\$\{?)+)
     | (["'])
     )
     """,
