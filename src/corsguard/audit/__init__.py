@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from corsguard.app_loader import AppLoadError, is_app_target, load_app
 from corsguard.audit.fix import FixSnippet
-from corsguard.audit.nginx import NginxConfigError, NginxUnavailable
+from corsguard.audit.nginx import LoadOptions, NginxConfigError, NginxUnavailable
 from corsguard.findings import Finding
 
 TargetKind = Literal["app", "nginx"]
@@ -41,8 +41,14 @@ class AuditResult:
         }
 
 
-def audit_target(target: str, *, probe: bool = True, factory: bool = False) -> AuditResult:
-    """Audit ``module:attr`` or an nginx config path.
+def audit_target(
+    target: str,
+    *,
+    probe: bool = True,
+    factory: bool = False,
+    nginx: LoadOptions | None = None,
+) -> AuditResult:
+    """Audit ``module:attr`` or an nginx config path (read with the ``nginx`` options).
 
     Raises one of ``AUDIT_ERRORS`` when the audit cannot start (the message has the fix).
     """
@@ -53,7 +59,7 @@ def audit_target(target: str, *, probe: bool = True, factory: bool = False) -> A
             f"{target}: no such file or directory, and not an app reference either; to audit "
             f"an app write module:attribute, for example '{target}:app'."
         )
-    return audit_nginx_target(target)
+    return audit_nginx_target(target, nginx)
 
 
 def _looks_like_module(target: str) -> bool:
@@ -84,12 +90,20 @@ def audit_app_target(target: str, *, probe: bool = True, factory: bool = False) 
     return AuditResult(target, "app", _ordered(findings), fix=fix_for(root), notes=tuple(notes))
 
 
-def audit_nginx_target(target: str) -> AuditResult:
+def audit_nginx_target(target: str, options: LoadOptions | None = None) -> AuditResult:
+    """Audit an nginx file or directory: the loader's findings (includes, unknown directives)
+    and the rules', in file order."""
     from corsguard.audit.nginx import load
     from corsguard.audit.nginx_rules import audit_nginx
 
-    config = load(target)
-    return AuditResult(target, "nginx", tuple(audit_nginx(config)), files=config.files)
+    config = load(target, options)
+    findings = sorted((*config.findings, *audit_nginx(config)), key=_file_order)
+    return AuditResult(target, "nginx", tuple(findings), files=config.files, notes=config.notes)
+
+
+def _file_order(finding: Finding) -> tuple[str, int, str]:
+    file, _, line = finding.location.rpartition(":")
+    return (file, int(line) if line.isdigit() else 0, finding.code)
 
 
 def _with_source(finding: Finding, module: Any) -> Finding:
@@ -121,6 +135,7 @@ __all__ = [
     "AUDIT_ERRORS",
     "AppLoadError",
     "AuditResult",
+    "LoadOptions",
     "NginxConfigError",
     "NginxUnavailable",
     "audit_app_target",

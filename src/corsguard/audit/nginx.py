@@ -1,22 +1,25 @@
-"""Read an nginx configuration into one tree of directives, includes inlined, each with file:line.
+"""The loaded nginx configuration: one tree of directives per root file, includes inlined.
 
-Parsing is done by ``nginx-crossplane`` (the maintained fork of nginxinc/crossplane, same
-``crossplane`` import name and output shape). crossplane parses each included file separately
-and links it from the ``include`` directive; the rules need the merged tree, because add_header
-inheritance crosses file boundaries, so the includes are inlined here while every directive keeps
-the file and line it came from.
+The rules need the merged tree, because add_header inheritance crosses file boundaries, so every
+``include`` is replaced by the directives of the files it names, while every directive keeps the
+file and line it came from. How a configuration is read (from the audited repository, never
+from the machine running the audit) is ``nginx_loader``'s business; this module holds the model
+the rules work on, and ``load``.
 """
 
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from corsguard.findings import Finding
 
 MAIN_FILE_NAMES = ("nginx.conf",)
+# The level a file's top-level directives belong to (see SourceFile.level).
+FileLevel = Literal["main", "http", "server", "location"]
 
 
 class NginxUnavailable(RuntimeError):
@@ -29,22 +32,38 @@ class NginxConfigError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Directive:
-    """One nginx directive; ``block`` is ``None`` for simple directives."""
+    """One nginx directive; ``block`` is ``None`` for simple directives.
+
+    ``file`` and ``line`` are where the directive is written; a directive from an included file
+    keeps its own file and line. ``children(name)`` is indexed (built on first use), so looking
+    a setting up in a server with 60,000 locations does not rescan them.
+    """
 
     name: str
     args: tuple[str, ...]
     file: str
     line: int
     block: tuple[Directive, ...] | None = None
+    _index: dict[str, tuple[Directive, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def location(self) -> str:
         return f"{self.file}:{self.line}"
 
     def children(self, name: str) -> Iterator[Directive]:
-        for child in self.block or ():
-            if child.name == name:
-                yield child
+        """The directives named ``name`` directly in this block, in order."""
+        index = self._index
+        if index is None:
+            if not self.block:
+                return iter(())
+            lists: dict[str, list[Directive]] = {}
+            for child in self.block:
+                lists.setdefault(child.name, []).append(child)
+            index = {name: tuple(found) for name, found in lists.items()}
+            object.__setattr__(self, "_index", index)
+        return iter(index.get(name, ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,139 +80,151 @@ class ParseError:
 
 
 @dataclass(frozen=True, slots=True)
-class NginxConfig:
-    """A parsed configuration: the top-level directives of each root file, and parse errors."""
+class IncludeSite:
+    """An ``include`` that pulls a file in: where it is written, and the block it is in.
 
-    roots: tuple[Directive, ...]  # one synthetic "main" directive per root file
+    ``context`` is the name of the enclosing block ("main" at the top of a main file; "http",
+    "server", "location", "if", "upstream", ...), or for the top of a root fragment, the level
+    that fragment was read at.
+    """
+
+    file: str
+    line: int
+    context: str
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One file read for the configuration, and how it is used.
+
+    ``sites`` are the include lines that pull it in (empty for a root file, the file audited or
+    found in the audited directory). ``level`` is the level its top-level directives belong to,
+    judged from the directives themselves: "main" (events, http), "http" (server, upstream,
+    map), "server" (listen, server_name, location) or "location" (only directives valid in a
+    location, such as add_header and proxy_pass: a snippet meant for inclusion in a location).
+    A root file of level "location" or "server" is a fragment: the rules audit its top level as
+    such a block body.
+    """
+
+    path: str
+    level: FileLevel
+    sites: tuple[IncludeSite, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NginxConfig:
+    """A loaded configuration: the top-level directives of each root file, and what came up.
+
+    ``roots`` holds one synthetic "main" directive per root file, whose block is that file's
+    top level with every include inlined. ``errors`` are syntax errors in included files (that
+    file's contents are missing from the tree; a syntax error in a root file stops the load).
+    ``findings`` are the loader's own findings (missing includes, directives of unknown modules
+    that were skipped), ``notes`` what the loader decided that a reader should know (files
+    skipped in a directory, includes found by name). ``placeholders`` are envsubst template
+    variables (``${NAME}``) left symbolic: their value is set at deploy time, not by nginx.
+    """
+
+    roots: tuple[Directive, ...]
     errors: tuple[ParseError, ...]
     files: tuple[str, ...]
+    sources: tuple[SourceFile, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = ()
+    placeholders: frozenset[str] = frozenset()
+
+    def source(self, path: str) -> SourceFile | None:
+        """How the file ``path`` (as in ``Directive.file``) is used, if it was read."""
+        return next((s for s in self.sources if s.path == path), None)
 
 
-def load(path: str | os.PathLike[str]) -> NginxConfig:
-    """Parse a file, or a directory (its nginx.conf, else every ``*.conf`` under it)."""
-    crossplane = _crossplane()
-    target = Path(path)
-    if not target.exists():
-        raise NginxConfigError(f"{target}: no such file or directory")
-    if target.is_dir():
-        main = next((target / n for n in MAIN_FILE_NAMES if (target / n).is_file()), None)
-        candidates = [main] if main else sorted(target.rglob("*.conf"))
-        if not candidates:
-            raise NginxConfigError(f"{target}: no nginx.conf and no *.conf files in the directory")
-    else:
-        candidates = [target]
+@dataclass(frozen=True, slots=True)
+class LoadOptions:
+    """How to read a configuration that comes from a repository, not from this machine.
 
-    roots: list[Directive] = []
-    errors: list[ParseError] = []
-    seen: set[str] = set()
-    for candidate in candidates:
-        name = str(candidate)
-        if name in seen:
-            continue
-        # Files other than nginx.conf are often fragments (conf.d/*.conf holding server
-        # blocks), so directive contexts are checked only for a main file; 'nginx -t' checks
-        # the rest on the server.
-        payload = crossplane.parse(
-            name, catch_errors=True, check_ctx=candidate.name in MAIN_FILE_NAMES
-        )
-        configs: Sequence[Mapping[str, Any]] = payload.get("config", ())
-        seen.update(str(c.get("file", "")) for c in configs)
-        errors += [
-            ParseError(
-                file=str(error.get("file", name)),
-                line=error.get("line"),
-                message=str(error.get("error", "parse error")),
-            )
-            for error in payload.get("errors", ())
-        ]
-        if configs:
-            top = _inline(configs, 0, stack=())
-            roots.append(Directive("main", (), name, 0, top))
-    syntax = [error for error in errors if not _unreadable_include(error)]
-    if syntax:
-        # Text nginx would refuse to load ('nginx -t' fails): nothing sound to audit. A missing
-        # include only hides that file, and stays a finding (CG510).
-        shown = "; ".join(f"{error.location}: {error.message}" for error in syntax[:5])
-        more = f" (and {len(syntax) - 5} more)" if len(syntax) > 5 else ""
-        raise NginxConfigError(f"{target}: cannot parse the nginx configuration: {shown}{more}")
-    _refuse_foreign(target, roots, _known_directives(crossplane))
-    return NginxConfig(tuple(roots), tuple(errors), tuple(sorted(seen)))
+    ``prefix`` is the directory that stands for nginx's own directory (``/etc/nginx`` and the
+    prefixes nginx is built with): includes under those paths, and relative includes, are read
+    from there. Without it, the audited directory (or the audited file's directory) is used.
+    ``defines`` substitutes envsubst template variables (``${NAME}`` and ``$NAME``), as the
+    deployment would.
+    """
+
+    prefix: str | None = None
+    defines: Mapping[str, str] = field(default_factory=dict)
 
 
-def _unreadable_include(error: ParseError) -> bool:
-    # crossplane reports an include it cannot open with the OSError text: "[Errno 2] ...".
-    return error.message.startswith("[Errno ")
+def load(path: str | os.PathLike[str], options: LoadOptions | None = None) -> NginxConfig:
+    """Read a file, or a directory (its nginx.conf, else every nginx file under it).
+
+    Raises ``NginxConfigError`` with the file (and line) when the configuration cannot be
+    audited: a syntax error in the file given, not nginx syntax, not a regular file, too
+    large, nested too deep, or includes that make a cycle.
+    """
+    from corsguard.audit.nginx_loader import Loader
+
+    return Loader(options or LoadOptions()).load(os.fspath(path))
 
 
-def _known_directives(crossplane: Any) -> frozenset[str]:
-    analyzer = getattr(crossplane, "analyzer", None)
-    return frozenset(getattr(analyzer, "DIRECTIVES", {}))
+def known_directives() -> frozenset[str]:
+    """Directive names of nginx and its common modules, as ``nginx-crossplane`` lists them."""
+    analyzer = getattr(_crossplane(), "analyzer", None)
+    return frozenset(getattr(analyzer, "DIRECTIVES", {})) | _NEWER_DIRECTIVES
 
 
-def _refuse_foreign(target: Path, roots: list[Directive], known: frozenset[str]) -> None:
-    """A file that is not nginx syntax (Python, TOML, Markdown) still "parses": refuse it."""
-    if not known or not roots:
-        return
-    names = [d for root in roots for d in _all_directives(root)]
-    odd = next((d for d in names if not _DIRECTIVE_NAME.fullmatch(d.name)), None)
-    if odd is not None or not any(d.name in known for d in names):
-        where = f" ({odd.location}: {odd.name[:40]!r} is no directive name)" if odd else ""
-        raise NginxConfigError(
-            f"{target}: not an nginx configuration{where}; give the nginx.conf, a file it "
-            "includes, or the directory that holds them"
-        )
+def directive_contexts(name: str) -> tuple[int, ...]:
+    """nginx's context bit masks for a directive (``NGX_HTTP_LOC_CONF`` ...), if known."""
+    analyzer = getattr(_crossplane(), "analyzer", None)
+    masks = getattr(analyzer, "DIRECTIVES", {}).get(name, ())
+    return tuple(int(mask) for mask in masks)
 
 
-_DIRECTIVE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-# Blocks whose entries are table rows (a key and a value), not directives.
-_TABLES = frozenset({"map", "geo", "types", "split_clients", "charset_map", "match"})
-
-
-def _all_directives(directive: Directive) -> Iterator[Directive]:
-    for child in directive.block or ():
-        yield child
-        if child.name not in _TABLES:
-            yield from _all_directives(child)
-
-
-def _inline(
-    configs: Sequence[Mapping[str, Any]], index: int, *, stack: tuple[int, ...]
-) -> tuple[Directive, ...]:
-    if index in stack or index >= len(configs):  # include cycle: nginx itself would refuse it
-        return ()
-    config = configs[index]
-    file = str(config.get("file", ""))
-    return _convert(configs, config.get("parsed", ()), file, (*stack, index))
-
-
-def _convert(
-    configs: Sequence[Mapping[str, Any]],
-    parsed: Sequence[Mapping[str, Any]],
-    file: str,
-    stack: tuple[int, ...],
-) -> tuple[Directive, ...]:
-    out: list[Directive] = []
-    for item in parsed:
-        name = str(item.get("directive", ""))
-        if name == "#":
-            continue
-        if name == "include" and "includes" in item:
-            for index in item["includes"]:
-                out.extend(_inline(configs, int(index), stack=stack))
-            continue
-        block = item.get("block")
-        out.append(
-            Directive(
-                name=name,
-                args=tuple(str(a) for a in item.get("args", ())),
-                file=file,
-                line=int(item.get("line", 0)),
-                block=None if block is None else _convert(configs, block, file, stack),
-            )
-        )
-    return tuple(out)
+# Directives of nginx's own modules (1.19 and later, njs, HTTP/3) that the crossplane release
+# this depends on does not list yet.
+_NEWER_DIRECTIVES = frozenset(
+    [
+        "add_header_inherit",
+        "add_trailer_inherit",
+        "auth_delay",
+        "early_hints",
+        "grpc_ssl_conf_command",
+        "http3",
+        "http3_hq",
+        "http3_max_concurrent_streams",
+        "http3_stream_buffer_size",
+        "js_body_filter",
+        "js_engine",
+        "js_fetch_trusted_certificate",
+        "js_header_filter",
+        "js_import",
+        "js_periodic",
+        "js_preload_object",
+        "js_shared_dict_zone",
+        "js_var",
+        "keepalive_time",
+        "mp4_start_key_frame",
+        "proxy_half_close",
+        "proxy_pass_trailers",
+        "proxy_ssl_conf_command",
+        "quic_active_connection_id_limit",
+        "quic_bpf",
+        "quic_gso",
+        "quic_host_key",
+        "quic_retry",
+        "ssl_alpn",
+        "ssl_certificate_cache",
+        "ssl_conf_command",
+        "ssl_key_log",
+        "ssl_object_cache_inheritable",
+        "ssl_ocsp",
+        "ssl_ocsp_cache",
+        "ssl_ocsp_responder",
+        "ssl_reject_handshake",
+        "uwsgi_ssl_conf_command",
+    ]
+)
 
 
 def _crossplane() -> Any:
@@ -204,3 +235,13 @@ def _crossplane() -> Any:
             "auditing nginx configuration needs the nginx extra: pip install 'corsguard[nginx]'"
         ) from None
     return crossplane
+
+
+def walk(directive: Directive) -> Iterator[Directive]:
+    """Every directive under ``directive``, depth first, without recursion."""
+    stack = list(reversed(directive.block or ()))
+    while stack:
+        current = stack.pop()
+        yield current
+        if current.block:
+            stack.extend(reversed(current.block))

@@ -54,11 +54,26 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="apps: TARGET names an app factory, called without arguments (as uvicorn --factory)",
     )
+    parser.add_argument(
+        "--prefix",
+        metavar="DIR",
+        help="nginx: the repository directory deployed as /etc/nginx; absolute includes under "
+        "/etc/nginx (and nginx's built-in prefixes) and relative includes are read from it "
+        "(default: the audited directory, or the audited file's directory)",
+    )
+    parser.add_argument(
+        "--define",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="nginx: substitute an envsubst template variable (${NAME} and $NAME) as the "
+        "deployment would; repeatable",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from corsguard.audit import AUDIT_ERRORS, audit_target
+    from corsguard.audit import AUDIT_ERRORS, LoadOptions, audit_target
 
     try:
         threshold = Severity.parse(args.fail_on)
@@ -72,8 +87,22 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return exitcodes.USAGE
+    defines: dict[str, str] = {}
+    for definition in args.define:
+        name, equals, value = definition.partition("=")
+        if not equals or not name.isidentifier():
+            print(
+                f"corsguard audit: --define {definition}: write NAME=VALUE, for example "
+                "--define API_ORIGIN=https://app.example.com",
+                file=sys.stderr,
+            )
+            return exitcodes.USAGE
+        defines[name] = value
+    nginx = LoadOptions(prefix=args.prefix, defines=defines)
     try:
-        result = audit_target(args.target, probe=not args.no_probe, factory=args.factory)
+        result = audit_target(
+            args.target, probe=not args.no_probe, factory=args.factory, nginx=nginx
+        )
     except AUDIT_ERRORS as error:
         print(f"corsguard audit: {error}", file=sys.stderr)
         return exitcodes.USAGE

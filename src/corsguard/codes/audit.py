@@ -240,10 +240,10 @@ UNPARSED = Code(
     "config-not-fully-parsed",
     Severity.MEDIUM,
     "part of the nginx configuration could not be parsed",
-    "The parser reported an error (a missing include, a syntax error), so the rules did not "
-    "see that part and their silence proves nothing about it.",
-    "Fix the error; for a missing include, audit the configuration where the included files "
-    "live (for example the server's /etc/nginx directory) so that the include resolves.",
+    "A file the configuration includes (or one fragment of an audited directory) has a syntax "
+    "error, so the rules did not see what it holds and their silence proves nothing about it; "
+    "nginx itself would refuse to load the configuration.",
+    "Fix the syntax error at the reported line; 'nginx -t' on the server reports the same error.",
 )
 INTERCEPTED_ERRORS = Code(
     "CG511",
@@ -266,6 +266,32 @@ LIMIT_EXCEPT_PREFLIGHT = Code(
     "answers it 401 or 403 without CORS headers and the real request is never sent.",
     "Add OPTIONS to the methods limit_except lets through, for example "
     "'limit_except GET POST OPTIONS { deny all; }'.",
+)
+INCLUDE_NOT_FOUND = Code(
+    "CG514",
+    "include-not-found",
+    Severity.MEDIUM,
+    "an include names no file in the audited configuration",
+    "The include's file does not exist where nginx would look in the repository, its glob "
+    "matches nothing (nginx accepts that silently), or it lies outside the audited directory, "
+    "which is never read from the machine running the audit. Whatever it holds, CORS headers "
+    "included, was not audited. Missing stock files (mime.types, fastcgi_params and the other "
+    "*_params, certbot's options-ssl-nginx.conf) hide nothing about CORS and are reported at "
+    "info severity.",
+    "Audit the directory that holds every file nginx reads, and give the repository's nginx "
+    "directory (the one deployed as /etc/nginx) with --prefix DIR; for a glob, check that the "
+    "files it should match are in the repository.",
+)
+UNKNOWN_DIRECTIVE = Code(
+    "CG515",
+    "unknown-directive-skipped",
+    Severity.INFO,
+    "a directive of an unknown or third-party module was skipped",
+    "The directive is not one nginx or its common modules define (a third-party module such as "
+    "geoip2, OpenResty's Lua blocks, headers-more): its block was read but not audited, so "
+    "headers it sets (more_set_headers, ngx.header in Lua) are not seen.",
+    "Check by hand what the directive does to CORS headers; when it sets them, prefer "
+    "add_header in the location, where the audit can check it.",
 )
 
 APP_CODES = register(
@@ -293,4 +319,6 @@ NGINX_CODES = register(
     UNPARSED,
     INTERCEPTED_ERRORS,
     LIMIT_EXCEPT_PREFLIGHT,
+    INCLUDE_NOT_FOUND,
+    UNKNOWN_DIRECTIVE,
 )
