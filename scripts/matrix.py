@@ -24,11 +24,13 @@ import subprocess
 import sys
 import threading
 import time
-import tomllib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 MATRIX = ROOT / "scripts" / "matrix.toml"
@@ -40,6 +42,11 @@ INSTALL_DEADLINE = 900
 SHOWN = ("fastapi", "starlette", "pydantic", "uvicorn", "httpx")
 
 _print_lock = threading.Lock()
+
+
+def _run(command: Sequence[str], **options: Any) -> subprocess.CompletedProcess[str]:
+    # Every command is built here from the matrix file and paths this script creates.
+    return subprocess.run(command, **options)  # noqa: S603
 
 
 def say(message: str) -> None:
@@ -107,7 +114,7 @@ def find_python(version: str) -> str | None:
         candidates += [str(path) for path in installed]
     for candidate in candidates:
         # pyenv's shims exist for every version but fail for one that is not selected.
-        probe = subprocess.run(
+        probe = _run(
             [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
             capture_output=True,
             text=True,
@@ -119,7 +126,7 @@ def find_python(version: str) -> str | None:
 
 
 def full_version(python: str) -> str:
-    return subprocess.run(
+    return _run(
         [python, "-c", "import sys; print(sys.version)"],
         capture_output=True,
         text=True,
@@ -153,7 +160,7 @@ def ensure_venv(row: Row, python: str, requirements: list[str], rebuild: bool) -
             [python, "-m", "venv", str(venv)],
             [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", *requirements],
         ):
-            done = subprocess.run(
+            done = _run(
                 command,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -183,7 +190,7 @@ def installed_versions(venv: Path) -> dict[str, str]:
         "        pass\n"
         "print(json.dumps(found))\n"
     )
-    done = subprocess.run(
+    done = _run(
         [str(venv / "bin" / "python"), "-c", script], capture_output=True, text=True, check=True
     )
     versions: dict[str, str] = json.loads(done.stdout)
@@ -226,7 +233,7 @@ def run_row(row: Row, tools: dict[str, str], extra: list[str], rebuild: bool) ->
     command = [str(venv / "bin" / "python"), "-m", "pytest", "tests/compat", "-q"]
     command += ["-p", "no:cacheprovider"]
     try:
-        done = subprocess.run(
+        done = _run(
             command,
             cwd=ROOT,
             env=env,

@@ -42,7 +42,7 @@ def send(
     """One request to ``app`` over ASGI, as a server would pass it."""
 
     async def go() -> httpx.Response:
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # type: ignore[arg-type]
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
             return await client.request(method, path, headers=dict(headers or {}))
 

@@ -32,10 +32,7 @@ def routed_app(framework: str) -> Any:
         return JSONResponse({"ok": True})
 
     sub = Starlette(routes=[Route("/status", status)])
-    if framework == "fastapi":
-        app = fastapi_routes()
-    else:
-        app = starlette_routes()
+    app = fastapi_routes() if framework == "fastapi" else starlette_routes()
     app.mount("/sub", sub)
     app.add_middleware(CORSMiddleware, allow_origins=[APP], allow_methods=["GET", "PUT"])
     return app
