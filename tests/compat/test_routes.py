@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from starlette.websockets import WebSocket
+
 from corsguard.audit.app_probe import probe_app
 from corsguard.audit.introspect import introspect
 from tests.compat.apps import APP
@@ -39,7 +41,7 @@ def routed_app(framework: str) -> Any:
 
 
 def fastapi_routes() -> Any:
-    from fastapi import APIRouter, Depends, FastAPI, WebSocket
+    from fastapi import APIRouter, Depends, FastAPI
 
     async def tenant() -> str:
         return "t1"
@@ -90,7 +92,7 @@ def starlette_routes() -> Any:
     async def boom(request: Any) -> JSONResponse:
         raise RuntimeError("unhandled in a mounted router")
 
-    async def live(websocket: Any) -> None:
+    async def live(websocket: WebSocket) -> None:
         await websocket.close()
 
     api = [
