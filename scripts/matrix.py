@@ -30,7 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    sys.exit("scripts/matrix.py needs Python 3.11 or later (tomllib); run it with python3.11.")
 
 ROOT = Path(__file__).resolve().parent.parent
 MATRIX = ROOT / "scripts" / "matrix.toml"
