@@ -294,7 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows, tools = load_matrix()
     if args.list:
         for row in rows:
-            pins = " ".join(_requirement(n, v) for n, v in row.packages.items())
+            pins = " ".join(f"{n}=={v}" for n, v in row.packages.items())
             print(f"{row.name:16} python {row.python}  {pins}")
         return 0
     unknown = sorted(set(args.rows) - {row.name for row in rows})
