@@ -100,7 +100,12 @@ def test_a_dangerous_configuration_stops_the_server(framework: str, tmp_path: Pa
         if serving:
             answer = httpx.get(f"http://127.0.0.1:{port}/health").status_code
             process.terminate()
-        output, _ = process.communicate(timeout=10)
+        try:
+            output, _ = process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+            pytest.fail(f"uvicorn neither served nor exited within the deadline:\n{output}")
     assert not serving, f"uvicorn served requests (GET /health: {answer}):\n{output}"
     assert process.returncode != 0
     assert "CG101" in output
