@@ -29,7 +29,7 @@ DANGEROUS_STARLETTE_CORS = """\
     """
 
 
-def check(capsys: Any, target: str, *argv: str) -> Any:
+def check(capsys: pytest.CaptureFixture[str], target: str, *argv: str) -> Any:
     """``corsguard check --format json`` in this process; the exit code and the report."""
     code = main(["check", *argv, "--app", target, "--format", "json"])
     return code, json.loads(capsys.readouterr().out)
@@ -55,7 +55,11 @@ def command(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("cors", [STARLETTE_CORS, CORSGUARD_CORS], ids=["starlette", "corsguard"])
 def test_check_app_allows_a_listed_origin(
-    framework: str, cors: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    framework: str,
+    cors: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
     module = write_module(tmp_path, app_source(framework, cors))
@@ -67,7 +71,11 @@ def test_check_app_allows_a_listed_origin(
 
 @pytest.mark.parametrize("cors", [STARLETTE_CORS, CORSGUARD_CORS], ids=["starlette", "corsguard"])
 def test_check_app_blocks_an_unlisted_origin(
-    framework: str, cors: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    framework: str,
+    cors: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
     module = write_module(tmp_path, app_source(framework, cors))
@@ -80,7 +88,10 @@ def test_check_app_blocks_an_unlisted_origin(
 
 
 def test_check_app_names_corsguard_refusing_a_method(
-    framework: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    framework: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A preflight corsguard refuses is corsguard's policy, not authentication (CG206)."""
     monkeypatch.chdir(tmp_path)
