@@ -1,5 +1,5 @@
 # The two quick-start commands are `make demo` and `make test`; each installs what it needs.
-.PHONY: demo test lint bench
+.PHONY: demo test lint matrix bench
 
 demo:
 	@scripts/bootstrap cli
@@ -17,6 +17,13 @@ test:
 	@scripts/bootstrap dev
 	$(MAKE) lint
 	.venv/bin/python -m pytest
+	$(MAKE) matrix
+
+# tests/compat on every supported Python x FastAPI x Starlette (scripts/matrix.toml), one
+# virtualenv per row, cached in .matrix/. `make matrix ROWS="oldest newest"` runs a few rows.
+matrix:
+	@[ -x .venv/bin/python ] || scripts/bootstrap dev
+	.venv/bin/python scripts/matrix.py $(ROWS)
 
 bench:
 	@scripts/bootstrap dev
