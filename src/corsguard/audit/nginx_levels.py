@@ -1,0 +1,196 @@
+"""The levels of an nginx configuration as nginx runs them: which headers a response gets where.
+
+add_header follows nginx's merge (ngx_http_headers_module): the lines in effect at a level (http,
+server, location, 'if' in location) are the level's own lines when it has any, otherwise the
+enclosing level's; ``add_header_inherit merge`` (nginx 1.29.3) adds the parent's to the own lines
+instead. proxy_hide_header and its fastcgi/uwsgi/grpc siblings inherit the same all-or-nothing
+way. An 'if' in a location keeps the location's content handler (proxy_pass), so a request
+matching it still goes to the application, unless the 'if' returns.
+
+A file whose top level holds location-body directives (a ``cors.conf`` of add_header lines meant
+for ``include`` in a location) has no http, server or location around it: its top level is
+audited as the block it is written for, a location body, or a server body when it holds
+locations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from corsguard.audit.nginx import Directive
+from corsguard.audit.nginx_variables import Variables
+
+LEVELS = frozenset({"http", "server", "location", "if"})
+# The directive that passes a request to an application, and the one that hides its headers.
+PASSES = {
+    "proxy_pass": "proxy_hide_header",
+    "fastcgi_pass": "fastcgi_hide_header",
+    "uwsgi_pass": "uwsgi_hide_header",
+    "grpc_pass": "grpc_hide_header",
+    "scgi_pass": "scgi_hide_header",
+}
+# Top-level directives that only a main file, or a file included in http, holds.
+_OUTER = frozenset({"http", "server", "events", "stream", "mail", "upstream", "map", "geo"})
+# Directives that place a file's top level inside a server or location.
+_BODY = frozenset(
+    {"add_header", "if", "return", "location", "limit_except", *PASSES, *PASSES.values()}
+)
+# ngx_http_headers_module: add_header without 'always' applies to these statuses.
+ADD_HEADER_STATUSES = frozenset(
+    {"200", "201", "204", "206", "301", "302", "303", "304", "307", "308"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    directive: Directive
+    name: str  # lower-case
+    value: str
+    always: bool
+
+    @property
+    def is_cors(self) -> bool:
+        return self.name.startswith("access-control-")
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One level of add_header inheritance and what is in effect there."""
+
+    directive: Directive
+    label: str
+    own: tuple[Header, ...]
+    headers: tuple[Header, ...]  # in effect at this level
+    hidden: dict[str, frozenset[str]]  # hide directive -> header names (lower-case)
+    merge: bool
+    guarded: bool  # inside an 'if' that checks the request's Origin
+    handler: Directive | None  # the *_pass that produces the response, when one does
+    parent: Level | None = field(default=None, repr=False)
+
+    @property
+    def returns(self) -> Directive | None:
+        """The 'return' nginx answers with here: an application never sees these requests."""
+        return next(self.directive.children("return"), None)
+
+    @property
+    def proxied(self) -> bool:
+        return self.handler is not None and self.returns is None
+
+    @property
+    def covered_return(self) -> bool:
+        """nginx answers with a status add_header covers: 'always' changes nothing.
+
+        'return' runs in the rewrite phase, before any response exists, so the add_header
+        lines of the block apply wherever they are written, after the 'return' too.
+        """
+        answer = self.returns
+        if answer is None or not answer.args:
+            return False
+        status = answer.args[0]
+        # 'return URL;' is a 302.
+        return status in ADD_HEADER_STATUSES or (len(answer.args) == 1 and not status.isdigit())
+
+    @property
+    def preflight_only(self) -> bool:
+        """An 'if ($request_method = OPTIONS)' that answers with a 2xx: only preflights get it."""
+        answer = self.returns
+        return (
+            self.directive.name == "if"
+            and is_options_test(self.directive.args)
+            and answer is not None
+            and answer.args[:1] != ()
+            and answer.args[0].startswith("2")
+        )
+
+
+def is_options_test(condition: tuple[str, ...]) -> bool:
+    return (
+        len(condition) == 3
+        and "$request_method" in condition[0]
+        and condition[1] in ("=", "~", "~*")
+        and "OPTIONS" in condition[2].strip("'\"^$()").upper().split("|")
+    )
+
+
+def levels(root: Directive, variables: Variables) -> Iterator[Level]:
+    """Every level under ``root``, the root itself first when it is a fragment's body."""
+    top = Level(root, "main", (), (), {}, False, False, None)
+    body = fragment_body(root)
+    if body is not None:
+        top = _level(root, top, variables, label=f"{PurePath(root.file).name} ({body} body)")
+        yield top
+    yield from _walk(top, variables)
+
+
+def fragment_body(root: Directive) -> str | None:
+    """'location' or 'server' when the file's top level is written for one, else None."""
+    names = {child.name for child in root.block or ()}
+    if names & _OUTER or not names & _BODY:
+        return None
+    return "server" if "location" in names else "location"
+
+
+def _walk(parent: Level, variables: Variables) -> Iterator[Level]:
+    for child in parent.directive.block or ():
+        if child.name not in LEVELS or child.block is None:
+            continue
+        level = _level(child, parent, variables, label=_label(child, parent))
+        yield level
+        yield from _walk(level, variables)
+
+
+def _level(child: Directive, parent: Level, variables: Variables, *, label: str) -> Level:
+    own = tuple(_headers(child))
+    inherit = [d.args[:1] for d in child.children("add_header_inherit")]
+    merge = (parent.merge or ("merge",) in inherit) and not ({("on",), ("off",)} & set(inherit))
+    # ngx_http_headers_module: a level without add_header inherits the parent's lines.
+    headers = parent.headers if not own else (*parent.headers, *own) if merge else own
+    hidden = dict(parent.hidden)
+    for hide in PASSES.values():
+        names = frozenset(d.args[0].lower() for d in child.children(hide) if d.args)
+        if names:
+            hidden[hide] = names
+    guarded = parent.guarded or (child.name == "if" and variables.checks_origin(child.args))
+    handler = next((d for d in child.block or () if d.name in PASSES), None)
+    if handler is None and child.name == "if":
+        handler = parent.handler  # an 'if' keeps its location's content handler
+    return Level(child, label, own, headers, hidden, merge, guarded, handler, parent=parent)
+
+
+def _headers(block: Directive) -> Iterator[Header]:
+    for directive in block.children("add_header"):
+        if len(directive.args) >= 2:
+            yield Header(
+                directive,
+                directive.args[0].lower(),
+                directive.args[1],
+                always="always" in directive.args[2:],
+            )
+
+
+def _label(directive: Directive, parent: Level) -> str:
+    if directive.name == "server":
+        listen = next((d.args[0] for d in directive.children("listen") if d.args), "")
+        names = next((" ".join(d.args) for d in directive.children("server_name")), "")
+        if names:
+            return f"server {names}"
+        return f"server listen {listen}" if listen else "server"
+    if directive.name == "location":
+        return "location " + " ".join(directive.args)
+    if directive.name == "if":
+        condition = " ".join(directive.args)
+        where = f" in {parent.label}" if parent.directive.name in ("location", "main") else ""
+        return f"if ({condition}){where}"
+    return directive.name
+
+
+def setting(level: Level | None, name: str) -> Directive | None:
+    """The directive in effect: this level's, else the nearest enclosing level's."""
+    while level is not None:
+        own = next(level.directive.children(name), None)
+        if own is not None:
+            return own
+        level = level.parent
+    return None
