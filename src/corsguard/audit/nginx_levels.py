@@ -67,6 +67,7 @@ class Level:
     merge: bool
     guarded: bool  # inside an 'if' that checks the request's Origin
     handler: Directive | None  # the *_pass that produces the response, when one does
+    options_only: bool = False  # an 'if' only OPTIONS requests can match
     parent: Level | None = field(default=None, repr=False)
 
     @property
@@ -97,8 +98,7 @@ class Level:
         """An 'if ($request_method = OPTIONS)' that answers with a 2xx: only preflights get it."""
         answer = self.returns
         return (
-            self.directive.name == "if"
-            and is_options_test(self.directive.args)
+            self.options_only
             and answer is not None
             and answer.args[:1] != ()
             and answer.args[0].startswith("2")
@@ -156,7 +156,30 @@ def _level(child: Directive, parent: Level, variables: Variables, *, label: str)
     handler = next((d for d in child.block or () if d.name in PASSES), None)
     if handler is None and child.name == "if":
         handler = parent.handler  # an 'if' keeps its location's content handler
-    return Level(child, label, own, headers, hidden, merge, guarded, handler, parent=parent)
+    options_only = child.name == "if" and _options_only(child.args, variables)
+    return Level(
+        child, label, own, headers, hidden, merge, guarded, handler, options_only, parent=parent
+    )
+
+
+def _options_only(condition: tuple[str, ...], variables: Variables) -> bool:
+    """Only OPTIONS requests satisfy ``condition``: it tests the method, or compares a variable
+    with a text that only a 'set' inside such a test can produce (``set $cors "${cors}options"``)."""
+    if is_options_test(condition):
+        return True
+    if len(condition) != 3 or condition[1] != "=" or not condition[0].startswith("$"):
+        return False
+    target, text = condition[0].lstrip("$").strip("{}"), condition[2]
+    producers = [a for a in variables.assignments if a.target == target]
+    return (
+        bool(producers)
+        and all(
+            any(is_options_test(test) for test in a.tests)
+            or ("$" not in a.value and a.value != text)
+            for a in producers
+        )
+        and any(any(is_options_test(test) for test in a.tests) for a in producers)
+    )
 
 
 def _headers(block: Directive) -> Iterator[Header]:
