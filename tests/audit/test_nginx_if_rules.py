@@ -189,7 +189,7 @@ ROWS = [
                         set $cors "${cors}options";
                     }
                     if ($cors = 'true') {
-                        add_header Access-Control-Allow-Origin "$http_origin" always;  # expect: CG507
+                        add_header Access-Control-Allow-Origin $http_origin always;  # expect: CG507
                     }
                     if ($cors = 'trueoptions') {
                         add_header Access-Control-Allow-Origin "$http_origin";

@@ -163,23 +163,22 @@ def _level(child: Directive, parent: Level, variables: Variables, *, label: str)
 
 
 def _options_only(condition: tuple[str, ...], variables: Variables) -> bool:
-    """Only OPTIONS requests satisfy ``condition``: it tests the method, or compares a variable
-    with a text that only a 'set' inside such a test can produce (``set $cors "${cors}options"``)."""
+    """Only OPTIONS requests satisfy ``condition``: it tests the method, or it compares a
+    variable with a text only a 'set' inside such a test produces ('${cors}options')."""
     if is_options_test(condition):
         return True
     if len(condition) != 3 or condition[1] != "=" or not condition[0].startswith("$"):
         return False
     target, text = condition[0].lstrip("$").strip("{}"), condition[2]
-    producers = [a for a in variables.assignments if a.target == target]
-    return (
-        bool(producers)
-        and all(
-            any(is_options_test(test) for test in a.tests)
-            or ("$" not in a.value and a.value != text)
-            for a in producers
-        )
-        and any(any(is_options_test(test) for test in a.tests) for a in producers)
-    )
+    in_options = [False]
+    for assignment in variables.assignments:
+        if assignment.target != target:
+            continue
+        if any(is_options_test(test) for test in assignment.tests):
+            in_options.append(True)
+        elif "$" in assignment.value or assignment.value == text:
+            return False  # another assignment may produce the text too
+    return any(in_options)
 
 
 def _headers(block: Directive) -> Iterator[Header]:
