@@ -203,6 +203,74 @@ ROWS = [
         """,
         id="CG513-not-when-a-set-variable-chains-the-ifs",
     ),
+    pytest.param(
+        "nginx.conf",
+        """
+        events {}
+        http {
+            server {
+                listen 8080;
+                location / {
+                    set $cors 0;
+                    if ($request_method = GET) {
+                        set $cors 1;
+                    }
+                    if ($request_method = OPTIONS) {
+                        set $cors 1;
+                        add_header Access-Control-Max-Age 600;
+                    }
+                    if ($cors = 1) {
+                        add_header Access-Control-Allow-Origin https://a.example;  # expect: CG502
+                        add_header Access-Control-Allow-Methods "GET, OPTIONS";
+                    }
+                    if ($request_method = OPTIONS) {  # expect: CG513
+                        return 204;
+                    }
+                    root /srv/www;
+                }
+            }
+        }
+        """,
+        id="CG513-a-final-return-loses-the-shared-cors-if",
+    ),
+    pytest.param(
+        "nginx.conf",
+        """
+        events {}
+        http {
+            server {
+                listen 8080;
+                location / {
+                    set $cors "";
+                    if ($http_origin ~ '^https://(app|admin)\\.example\\.com$') {
+                        set $cors T;
+                    }
+                    if ($request_method = OPTIONS) {
+                        set $cors "${cors}O";
+                    }
+                    if ($cors = T) {
+                        add_header Access-Control-Allow-Origin $http_origin always;
+                        add_header Vary Origin always;
+                    }
+                    if ($cors = O) {
+                        add_header Access-Control-Max-Age 600;
+                        return 204;
+                    }
+                    if ($cors = TO) {
+                        add_header Access-Control-Allow-Origin $http_origin always;
+                        add_header Access-Control-Allow-Methods "GET, PUT";
+                        return 204;
+                    }
+                    if ($http_access_control_request_method = "") {
+                        return 400;
+                    }
+                    root /srv/www;
+                }
+            }
+        }
+        """,
+        id="CG513-not-for-values-set-before-both-tests-nor-for-refusals",
+    ),
 ]
 
 

@@ -154,6 +154,23 @@ ROWS = [
             }""",
         id="CG507-on-an-origin-map-without-vary",
     ),
+    pytest.param(
+        """
+            location /api/ {
+                add_header Access-Control-Allow-Origin $cors_copy always;  # expect: CG501
+                proxy_pass http://127.0.0.1:8000;
+            }""",
+        id="CG501-when-the-map-copies-the-app-header-back",
+    ),
+    pytest.param(
+        """
+            location / {
+                add_header Access-Control-Allow-Origin '${CORS_ORIGIN}' always;
+                add_header Access-Control-Allow-Methods '$CORS_METHODS' always;
+                root /srv/www;
+            }""",
+        id="CG507-not-on-template-placeholders",
+    ),
 ]
 
 MAPS = """
@@ -164,6 +181,10 @@ MAPS = """
     map $upstream_http_access_control_allow_origin $cors_fill {
         default "";
         "" $cors_origin;
+    }
+    map $upstream_http_access_control_allow_origin $cors_copy {
+        "" "https://app.example.com";
+        default $upstream_http_access_control_allow_origin;
     }
 """
 

@@ -33,15 +33,9 @@ def if_findings(tree: Iterable[Level]) -> list[Finding]:
 
 
 def _lost_headers(ifs: list[Level]) -> list[Finding]:
-    assigned = {
-        d.args[0]
-        for level in ifs
-        for d in level.directive.block or ()
-        if d.name == "set" and d.args
-    }
     found: list[Finding] = []
     for index, winner in enumerate(ifs):
-        if not (winner.own or winner.returns) or _allows_origin(winner):
+        if not _decides(winner) or _allows_origin(winner):
             continue
         losers = [
             other
@@ -49,11 +43,11 @@ def _lost_headers(ifs: list[Level]) -> list[Finding]:
             if other is not winner
             and any(h.name == ACAO for h in other.own)
             and _overrides(winner, index, other, position)
-            and not _exclusive(winner.directive.args, other.directive.args, assigned)
+            and not _exclusive(winner, other)
         ]
         if not losers:
             continue
-        lost = losers[0].own[0].directive
+        lost = next(h.directive for h in losers[0].own if h.name == ACAO)
         other = " ".join(losers[0].directive.args)
         answer = "answers preflights" if winner.preflight_only else "matches"
         found.append(
@@ -70,6 +64,14 @@ def _lost_headers(ifs: list[Level]) -> list[Finding]:
     return found
 
 
+def _decides(level: Level) -> bool:
+    """An 'if' whose configuration shapes the response: it answers with a 2xx/3xx, or adds
+    headers of its own. (An 'if' that refuses with a 4xx, or only sets a variable, does not.)"""
+    if level.returns is not None:
+        return level.covered_return
+    return bool(level.own)
+
+
 def _allows_origin(level: Level) -> bool:
     return any(h.name == ACAO for h in level.headers)
 
@@ -82,18 +84,34 @@ def _overrides(winner: Level, index: int, other: Level, position: int) -> bool:
     return winner.returns is not None
 
 
-def _exclusive(first: tuple[str, ...], second: tuple[str, ...], assigned: set[str]) -> bool:
-    """Two conditions no request satisfies at once: the same variable, never 'set' in these
-    blocks, compared to values no one value satisfies both ways."""
-    if len(first) != 3 or len(second) != 3 or first[0] != second[0] or first[0] in assigned:
+def _exclusive(first: Level, second: Level) -> bool:
+    """No request satisfies both conditions: the same variable, not 'set' between the two tests,
+    compared to values no one value satisfies both ways."""
+    a, b = first.directive.args, second.directive.args
+    if len(a) != 3 or len(b) != 3 or a[0] != b[0] or _set_between(first, second, a[0]):
         return False
-    if first[0] == "$request_method":
-        return not any(_holds(first, m) and _holds(second, m) for m in METHODS)
-    ops = {first[1], second[1]}
-    a, b = first[2].strip("'\""), second[2].strip("'\"")
+    if a[0] == "$request_method":
+        return not any(_holds(a, m) and _holds(b, m) for m in METHODS)
+    ops = {a[1], b[1]}
+    left, right = a[2].strip("'\""), b[2].strip("'\"")
     if ops == {"="}:
-        return a != b
-    return ops == {"=", "!="} and a == b
+        return left != right
+    return ops == {"=", "!="} and left == right
+
+
+def _set_between(first: Level, second: Level, variable: str) -> bool:
+    """A 'set' of ``variable`` runs after one test and before the other."""
+    block = list(first.parent.directive.block or ()) if first.parent else []
+    positions = sorted(
+        next(i for i, d in enumerate(block) if d is level.directive) for level in (first, second)
+    )
+    name = variable.lstrip("$").strip("{}")
+    for directive in block[positions[0] : positions[1]]:
+        inner = directive.block if directive.name == "if" else ()
+        for candidate in (directive, *(inner or ())):
+            if candidate.name == "set" and candidate.args[:1] in ((f"${name}",), (f"${{{name}}}",)):
+                return True
+    return False
 
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

@@ -31,6 +31,9 @@ _REQUEST_NAMES = frozenset(
      "content_length", "https", "proxy_host", "proxy_port", "realpath_root", "document_root"}
 )  # fmt: skip
 
+# '$CORS_ORIGIN' / '${CORS_ORIGIN}' in a template: nginx's own variables are lower-case.
+_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]*")
+
 
 class Kind(enum.IntEnum):
     """What a value carries, from harmless to dangerous (a variable takes the worst it can)."""
@@ -111,6 +114,8 @@ def value_kind(value: str, kinds: Mapping[str, Kind], *, origin: Kind) -> Kind:
             kind = Kind.REQUEST  # a regex capture; see _assignment_kind for checked ones
         elif name.startswith(_REQUEST_PREFIXES) or name in _REQUEST_NAMES:
             kind = Kind.REQUEST
+        elif _PLACEHOLDER.fullmatch(name):
+            kind = Kind.CONSTANT  # an envsubst placeholder, replaced by text before nginx starts
         else:
             kind = Kind.UNKNOWN
         worst = max(worst, kind)
