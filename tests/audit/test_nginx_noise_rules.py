@@ -171,6 +171,15 @@ ROWS = [
             }""",
         id="CG507-not-on-template-placeholders",
     ),
+    pytest.param(
+        """
+            location /api/ {
+                more_set_headers "Access-Control-Allow-Origin: $http_origin";  # expect: CG504
+                more_set_headers "Access-Control-Allow-Credentials: true" "Vary: Origin";
+                proxy_pass http://127.0.0.1:8000;
+            }""",
+        id="CG504-through-more-set-headers-which-replaces-the-app-header",
+    ),
 ]
 
 MAPS = """

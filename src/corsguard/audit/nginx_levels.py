@@ -68,6 +68,7 @@ class Level:
     guarded: bool  # inside an 'if' that checks the request's Origin
     handler: Directive | None  # the *_pass that produces the response, when one does
     options_only: bool = False  # an 'if' only OPTIONS requests can match
+    replaced: tuple[Header, ...] = ()  # more_set_headers (headers-more) in effect at this level
     parent: Level | None = field(default=None, repr=False)
 
     @property
@@ -157,8 +158,20 @@ def _level(child: Directive, parent: Level, variables: Variables, *, label: str)
     if handler is None and child.name == "if":
         handler = parent.handler  # an 'if' keeps its location's content handler
     options_only = child.name == "if" and _options_only(child.args, variables)
+    # headers-more appends a level's more_set_headers to the enclosing level's.
+    replaced = (*parent.replaced, *_replaced_headers(child))
     return Level(
-        child, label, own, headers, hidden, merge, guarded, handler, options_only, parent=parent
+        child,
+        label,
+        own,
+        headers,
+        hidden,
+        merge,
+        guarded,
+        handler,
+        options_only,
+        replaced,
+        parent=parent,
     )
 
 
@@ -190,6 +203,22 @@ def _headers(block: Directive) -> Iterator[Header]:
                 directive.args[1],
                 always="always" in directive.args[2:],
             )
+
+
+def _replaced_headers(block: Directive) -> Iterator[Header]:
+    """'more_set_headers [-s codes] [-t types] "Name: value" ...': it replaces the header,
+    the application's too, on every status unless -s limits it."""
+    for directive in block.children("more_set_headers"):
+        args = iter(directive.args)
+        limited = False
+        for arg in args:
+            if arg in ("-s", "-t"):
+                limited = limited or arg == "-s"
+                next(args, None)
+                continue
+            name, colon, value = arg.partition(":")
+            if colon and value.strip():
+                yield Header(directive, name.strip().lower(), value.strip(), always=not limited)
 
 
 def _label(directive: Directive, parent: Level) -> str:

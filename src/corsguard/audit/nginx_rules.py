@@ -86,11 +86,15 @@ def _reads_app_cors(root: Directive) -> bool:
 
 
 def _credentials(level: Level) -> bool:
-    return any(h.name == ACAC and h.value.lower() == "true" for h in level.headers)
+    headers = (*level.headers, *level.replaced)
+    return any(h.name == ACAC and h.value.lower() == "true" for h in headers)
 
 
 def _allow_origins(level: Level) -> list[Header]:
-    return [h for h in level.own if h.name == ACAO]
+    """This level's own Allow-Origin lines: add_header, and more_set_headers written here."""
+    written = {id(d) for d in level.directive.block or ()}
+    replaced = [h for h in level.replaced if id(h.directive) in written]
+    return [h for h in (*level.own, *replaced) if h.name == ACAO]
 
 
 # -- the rules, in the order they are run ----------------------------------------------------------
@@ -169,7 +173,7 @@ def vary_missing(level: Level, context: Context) -> list[Finding]:
     not store.
     """
     if level.preflight_only or any(
-        h.name == "vary" and "origin" in h.value.lower() for h in level.headers
+        h.name == "vary" and "origin" in h.value.lower() for h in (*level.headers, *level.replaced)
     ):
         return []
     return [
