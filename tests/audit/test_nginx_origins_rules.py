@@ -209,6 +209,30 @@ ROWS = [
         ),
         id="set-inside-a-checking-if-is-validated",
     ),
+    pytest.param(
+        config(
+            "",
+            """
+                if ($http_origin !~* "^https://(app|admin)\\.example\\.com$") {
+                    return 403;
+                }
+                add_header Access-Control-Allow-Origin $http_origin always;
+                add_header Vary Origin always;""",
+        ),
+        id="an-if-refusing-other-origins-validates-what-follows",
+    ),
+    pytest.param(
+        config(
+            "",
+            """
+                if ($http_origin !~* "^https://app.example.com") {  # expect: CG508
+                    return 403;
+                }
+                add_header Access-Control-Allow-Origin $http_origin always;
+                add_header Vary Origin always;""",
+        ),
+        id="CG508-in-a-refusing-if",
+    ),
 ]
 
 

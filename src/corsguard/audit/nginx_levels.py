@@ -37,6 +37,8 @@ _OUTER = frozenset({"http", "server", "events", "stream", "mail", "upstream", "m
 _BODY = frozenset(
     {"add_header", "if", "return", "location", "limit_except", *PASSES, *PASSES.values()}
 )
+# Directives only a server body holds (a location cannot).
+_SERVER_BODY = frozenset({"location", "listen", "server_name"})
 # ngx_http_headers_module: add_header without 'always' applies to these statuses.
 ADD_HEADER_STATUSES = frozenset(
     {"200", "201", "204", "206", "301", "302", "303", "304", "307", "308"}
@@ -130,7 +132,7 @@ def fragment_body(root: Directive) -> str | None:
     names = {child.name for child in root.block or ()}
     if names & _OUTER or not names & _BODY:
         return None
-    return "server" if "location" in names else "location"
+    return "server" if names & _SERVER_BODY else "location"
 
 
 def _walk(parent: Level, variables: Variables) -> Iterator[Level]:
@@ -153,7 +155,11 @@ def _level(child: Directive, parent: Level, variables: Variables, *, label: str)
         names = frozenset(d.args[0].lower() for d in child.children(hide) if d.args)
         if names:
             hidden[hide] = names
-    guarded = parent.guarded or (child.name == "if" and variables.checks_origin(child.args))
+    guarded = (
+        parent.guarded
+        or (child.name == "if" and variables.checks_origin(child.args))
+        or any(variables.refuses_others(d) for d in child.block or ())
+    )
     handler = next((d for d in child.block or () if d.name in PASSES), None)
     if handler is None and child.name == "if":
         handler = parent.handler  # an 'if' keeps its location's content handler

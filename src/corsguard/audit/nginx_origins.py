@@ -25,6 +25,8 @@ from corsguard.codes import policy as policy_codes
 from corsguard.findings import Finding
 from corsguard.policy.origin_regex import compile_origin_regex
 
+NEGATED_REGEX_CHECKS = ("!~", "!~*")
+
 
 @dataclass(frozen=True, slots=True)
 class OriginRegex:
@@ -51,10 +53,10 @@ def _if_regexes(block: Directive, variables: Variables) -> Iterator[OriginRegex]
         if (
             child.name == "if"
             and len(child.args) == 3
-            and child.args[1] in REGEX_CHECKS
+            and child.args[1] in (*REGEX_CHECKS, *NEGATED_REGEX_CHECKS)
             and variables.kind(child.args[0]) in (Kind.REFLECTED, Kind.VALIDATED)
         ):
-            yield OriginRegex(child, child.args[2], child.args[1] == "~*")
+            yield OriginRegex(child, child.args[2], child.args[1].endswith("*"))
         if child.block is not None and child.name not in ("map", "geo", "split_clients"):
             yield from _if_regexes(child, variables)
 

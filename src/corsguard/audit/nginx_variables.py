@@ -21,6 +21,7 @@ VARIABLE = re.compile(r"\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))")
 # 'if' operators under which a true condition means the value was checked.
 CHECKS = frozenset({"=", "~", "~*"})
 REGEX_CHECKS = frozenset({"~", "~*"})
+NEGATED_CHECKS = frozenset({"!=", "!~", "!~*"})
 # Blocks whose entries define one variable from another.
 DEFINITIONS = frozenset({"map", "geo", "split_clients"})
 # Built-in variables that depend on the request but not on its Origin (ngx_http_variables.c).
@@ -86,6 +87,17 @@ class Variables:
     def checks_origin(self, condition: tuple[str, ...]) -> bool:
         """An 'if' condition that only holds for origins it checked (``=``, ``~``, ``~*``)."""
         if len(condition) != 3 or condition[1] not in CHECKS:
+            return False
+        subject = self.kind(condition[0])
+        return subject is Kind.REFLECTED or subject.checks_origin
+
+    def refuses_others(self, block: Directive) -> bool:
+        """``if ($http_origin !~ ...) { return 403; }``: the origins it did not check never get
+        past this 'if', so what follows it sees checked origins only."""
+        condition = block.args
+        if block.name != "if" or len(condition) != 3 or condition[1] not in NEGATED_CHECKS:
+            return False
+        if next(block.children("return"), None) is None:
             return False
         subject = self.kind(condition[0])
         return subject is Kind.REFLECTED or subject.checks_origin
