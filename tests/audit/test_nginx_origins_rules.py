@@ -233,6 +233,21 @@ ROWS = [
         ),
         id="CG508-in-a-refusing-if",
     ),
+    pytest.param(
+        config(
+            """
+        map "$http_origin|$uri" $cors_route {
+            default "";
+            "~^https://app\\.example\\.com\\|/api/" "ok";
+        }""",
+            """
+                if ($cors_route = ok) {
+                    add_header Access-Control-Allow-Origin $http_origin always;
+                    add_header Vary Origin always;
+                }""",
+        ),
+        id="CG508-not-judged-on-a-composite-map-source",
+    ),
 ]
 
 

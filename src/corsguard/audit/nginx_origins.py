@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from corsguard.audit.nginx import Directive
 from corsguard.audit.nginx_findings import finding
-from corsguard.audit.nginx_variables import REGEX_CHECKS, Kind, Variables
+from corsguard.audit.nginx_variables import REGEX_CHECKS, VARIABLE, Kind, Variables
 from corsguard.codes import audit as codes
 from corsguard.codes import policy as policy_codes
 from corsguard.findings import Finding
@@ -42,10 +42,17 @@ def origin_regexes(root: Directive, variables: Variables) -> Iterator[OriginRege
         key = assignment.key or ""
         if assignment.source is None or not key.startswith("~"):
             continue
-        if variables.kind(assignment.source) in (Kind.REFLECTED, Kind.VALIDATED):
+        if _carries_origin(assignment.source, variables):
             caseless = key.startswith("~*")
             yield OriginRegex(assignment.directive, key[2 if caseless else 1 :], caseless)
     yield from _if_regexes(root, variables)
+
+
+def _carries_origin(subject: str, variables: Variables) -> bool:
+    """The subject is the Origin, alone: a regex on a composite such as "$http_origin|$uri"
+    bounds the origin with the text after it, which this analysis does not model."""
+    alone = VARIABLE.fullmatch(subject.strip()) is not None
+    return alone and variables.kind(subject) in (Kind.REFLECTED, Kind.VALIDATED)
 
 
 def _if_regexes(block: Directive, variables: Variables) -> Iterator[OriginRegex]:
@@ -54,7 +61,7 @@ def _if_regexes(block: Directive, variables: Variables) -> Iterator[OriginRegex]
             child.name == "if"
             and len(child.args) == 3
             and child.args[1] in (*REGEX_CHECKS, *NEGATED_REGEX_CHECKS)
-            and variables.kind(child.args[0]) in (Kind.REFLECTED, Kind.VALIDATED)
+            and _carries_origin(child.args[0], variables)
         ):
             yield OriginRegex(child, child.args[2], child.args[1].endswith("*"))
         if child.block is not None and child.name not in ("map", "geo", "split_clients"):
