@@ -49,15 +49,15 @@ def _lost_headers(ifs: list[Level]) -> list[Finding]:
             continue
         lost = next(h.directive for h in losers[0].own if h.name == ACAO)
         other = " ".join(losers[0].directive.args)
-        answer = "answers preflights" if winner.preflight_only else "matches"
+        answer = "the preflight answer" if winner.preflight_only else "the response"
         found.append(
             finding(
                 codes.IF_LOSES_CORS_HEADERS,
                 winner.directive,
                 winner.label,
-                f"this 'if' {answer} the same requests as 'if ({other})' "
-                f"(line {losers[0].directive.line}) and replaces its configuration, so the "
-                f"response goes out without its Access-Control-Allow-Origin ({lost.location})",
+                f"this 'if' matches requests that 'if ({other})' (line "
+                f"{losers[0].directive.line}) matches too and replaces its configuration, so "
+                f"{answer} goes out without its Access-Control-Allow-Origin ({lost.location})",
                 lost=[h.directive.location for other in losers for h in other.own],
             )
         )
