@@ -9,10 +9,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from corsguard.audit.nginx import Directive
 from corsguard.codes import Code
 from corsguard.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A finding before merging: cheap to make once per level, rendered once per line."""
+
+    code: Code
+    directive: Directive
+    where: str
+    message: str
+    fix: str
+    evidence: dict[str, object]
 
 
 def finding(
@@ -23,53 +36,42 @@ def finding(
     *,
     fix: str = "",
     **evidence: object,
-) -> Finding:
+) -> Draft:
     """A finding on ``directive``; ``where`` is the block label ('' when it names no block)."""
-    return Finding(
-        code=code.code,
-        severity=code.severity,
-        message=message,
-        fix=fix or code.fix,
-        location=directive.location,
-        evidence={
-            "directive": render(directive),
-            "locations": [where] if where else [],
-            **evidence,
-        },
-    )
+    return Draft(code, directive, where, message, fix or code.fix, evidence)
 
 
-def merged(findings: Iterable[Finding]) -> list[Finding]:
+def merged(drafts: Iterable[Draft]) -> list[Finding]:
     """One finding per (code, file:line), its message prefixed with the blocks it affects."""
-    groups: dict[tuple[str, str], list[Finding]] = {}
-    for item in findings:
-        groups.setdefault((item.code, item.location), []).append(item)
+    groups: dict[tuple[str, str], tuple[Draft, dict[str, None]]] = {}
+    for draft in drafts:
+        key = (draft.code.code, draft.directive.location)
+        if key not in groups:
+            groups[key] = (draft, {})
+        if draft.where:
+            groups[key][1][draft.where] = None
     out: list[Finding] = []
-    for group in groups.values():
-        first = group[0]
-        labels = list(dict.fromkeys(label for f in group for label in _labels(f)))
+    for first, where in groups.values():
+        labels = list(where)
         prefix = labels[0] if labels else ""
         if len(labels) > 1:
             others = len(labels) - 1
             prefix += f" (and {others} other block{'s' if others > 1 else ''})"
-        message = f"{prefix}: {first.message}" if prefix else first.message
-        evidence = {**first.evidence, "locations": labels}
         out.append(
             Finding(
-                code=first.code,
-                severity=first.severity,
-                message=message,
+                code=first.code.code,
+                severity=first.code.severity,
+                message=f"{prefix}: {first.message}" if prefix else first.message,
                 fix=first.fix,
-                location=first.location,
-                evidence=evidence,
+                location=first.directive.location,
+                evidence={
+                    "directive": render(first.directive),
+                    "locations": labels,
+                    **first.evidence,
+                },
             )
         )
     return out
-
-
-def _labels(item: Finding) -> list[str]:
-    labels = item.evidence.get("locations", [])
-    return [str(label) for label in labels] if isinstance(labels, list) else []
 
 
 def quoted(arg: str) -> str:

@@ -13,27 +13,26 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from corsguard.audit.nginx_findings import finding
+from corsguard.audit.nginx_findings import Draft, finding
 from corsguard.audit.nginx_levels import Level
 from corsguard.codes import audit as codes
-from corsguard.findings import Finding
 
 ACAO = "access-control-allow-origin"
 
 
-def if_findings(tree: Iterable[Level]) -> list[Finding]:
+def if_findings(tree: Iterable[Level]) -> list[Draft]:
     by_block: dict[int, list[Level]] = {}
     for level in tree:
         if level.directive.name == "if" and level.parent is not None:
             by_block.setdefault(id(level.parent), []).append(level)
-    found: list[Finding] = []
+    found: list[Draft] = []
     for ifs in by_block.values():
         found += _lost_headers(ifs)
     return found
 
 
-def _lost_headers(ifs: list[Level]) -> list[Finding]:
-    found: list[Finding] = []
+def _lost_headers(ifs: list[Level]) -> list[Draft]:
+    found: list[Draft] = []
     for index, winner in enumerate(ifs):
         if not _decides(winner) or _allows_origin(winner):
             continue

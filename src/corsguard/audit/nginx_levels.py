@@ -15,7 +15,7 @@ locations.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -31,6 +31,8 @@ PASSES = {
     "grpc_pass": "grpc_hide_header",
     "scgi_pass": "scgi_hide_header",
 }
+_HIDES = frozenset(PASSES.values())
+_PASS_NAMES = frozenset(PASSES)
 # Top-level directives that only a main file, or a file included in http, holds.
 _OUTER = frozenset({"http", "server", "events", "stream", "mail", "upstream", "map", "geo"})
 # Directives that place a file's top level inside a server or location.
@@ -39,6 +41,8 @@ _BODY = frozenset(
 )
 # Directives only a server body holds (a location cannot).
 _SERVER_BODY = frozenset({"location", "listen", "server_name"})
+# Simple directives whose value an inner level inherits, as the rules need them.
+SETTINGS = frozenset({"proxy_intercept_errors", "error_page"})
 # ngx_http_headers_module: add_header without 'always' applies to these statuses.
 ADD_HEADER_STATUSES = frozenset(
     {"200", "201", "204", "206", "301", "302", "303", "304", "307", "308"}
@@ -65,18 +69,16 @@ class Level:
     label: str
     own: tuple[Header, ...]
     headers: tuple[Header, ...]  # in effect at this level
-    hidden: dict[str, frozenset[str]]  # hide directive -> header names (lower-case)
+    hidden: Mapping[str, frozenset[str]]  # hide directive -> header names (lower-case)
     merge: bool
     guarded: bool  # inside an 'if' that checks the request's Origin
     handler: Directive | None  # the *_pass that produces the response, when one does
     options_only: bool = False  # an 'if' only OPTIONS requests can match
     replaced: tuple[Header, ...] = ()  # more_set_headers (headers-more) in effect at this level
+    settings: Mapping[str, Directive] = field(default_factory=dict)  # see SETTINGS
+    # The 'return' nginx answers with here: an application never sees these requests.
+    returns: Directive | None = None
     parent: Level | None = field(default=None, repr=False)
-
-    @property
-    def returns(self) -> Directive | None:
-        """The 'return' nginx answers with here: an application never sees these requests."""
-        return next(self.directive.children("return"), None)
 
     @property
     def proxied(self) -> bool:
@@ -145,27 +147,37 @@ def _walk(parent: Level, variables: Variables) -> Iterator[Level]:
 
 
 def _level(child: Directive, parent: Level, variables: Variables, *, label: str) -> Level:
-    own = tuple(_headers(child))
-    inherit = [d.args[:1] for d in child.children("add_header_inherit")]
-    merge = (parent.merge or ("merge",) in inherit) and not ({("on",), ("off",)} & set(inherit))
+    by_name: dict[str, list[Directive]] = {}
+    for directive in child.block or ():
+        by_name.setdefault(directive.name, []).append(directive)
+    own = tuple(_headers(by_name["add_header"])) if "add_header" in by_name else ()
+    merge = parent.merge
+    if "add_header_inherit" in by_name:
+        inherit = {d.args[:1] for d in by_name["add_header_inherit"]}
+        merge = (merge or ("merge",) in inherit) and not ({("on",), ("off",)} & inherit)
     # ngx_http_headers_module: a level without add_header inherits the parent's lines.
     headers = parent.headers if not own else (*parent.headers, *own) if merge else own
-    hidden = dict(parent.hidden)
-    for hide in PASSES.values():
-        names = frozenset(d.args[0].lower() for d in child.children(hide) if d.args)
+    hidden = parent.hidden
+    for hide in _HIDES.intersection(by_name):
+        names = frozenset(d.args[0].lower() for d in by_name[hide] if d.args)
         if names:
-            hidden[hide] = names
-    guarded = (
-        parent.guarded
-        or (child.name == "if" and variables.checks_origin(child.args))
-        or any(variables.refuses_others(d) for d in child.block or ())
+            hidden = {**hidden, hide: names}
+    guarded = parent.guarded or (
+        "if" in by_name and any(variables.refuses_others(d) for d in by_name["if"])
     )
-    handler = next((d for d in child.block or () if d.name in PASSES), None)
+    if child.name == "if" and variables.checks_origin(child.args):
+        guarded = True
+    handler = next((by_name[name][0] for name in _PASS_NAMES.intersection(by_name)), None)
     if handler is None and child.name == "if":
         handler = parent.handler  # an 'if' keeps its location's content handler
     options_only = child.name == "if" and _options_only(child.args, variables)
     # headers-more appends a level's more_set_headers to the enclosing level's.
-    replaced = (*parent.replaced, *_replaced_headers(child))
+    replaced = parent.replaced
+    if "more_set_headers" in by_name:
+        replaced = (*replaced, *_replaced_headers(by_name["more_set_headers"]))
+    own_settings = {name: by_name[name][0] for name in SETTINGS.intersection(by_name)}
+    # Shared with the parent when the level sets none: no copy per location of a big server.
+    settings = {**parent.settings, **own_settings} if own_settings else parent.settings
     return Level(
         child,
         label,
@@ -177,6 +189,8 @@ def _level(child: Directive, parent: Level, variables: Variables, *, label: str)
         handler,
         options_only,
         replaced,
+        settings,
+        by_name["return"][0] if "return" in by_name else None,
         parent=parent,
     )
 
@@ -200,8 +214,8 @@ def _options_only(condition: tuple[str, ...], variables: Variables) -> bool:
     return any(in_options)
 
 
-def _headers(block: Directive) -> Iterator[Header]:
-    for directive in block.children("add_header"):
+def _headers(directives: Iterable[Directive]) -> Iterator[Header]:
+    for directive in directives:
         if len(directive.args) >= 2:
             yield Header(
                 directive,
@@ -211,10 +225,10 @@ def _headers(block: Directive) -> Iterator[Header]:
             )
 
 
-def _replaced_headers(block: Directive) -> Iterator[Header]:
+def _replaced_headers(directives: Iterable[Directive]) -> Iterator[Header]:
     """'more_set_headers [-s codes] [-t types] "Name: value" ...': it replaces the header,
     the application's too, on every status unless -s limits it."""
-    for directive in block.children("more_set_headers"):
+    for directive in directives:
         args = iter(directive.args)
         limited = False
         for arg in args:
@@ -243,11 +257,6 @@ def _label(directive: Directive, parent: Level) -> str:
     return directive.name
 
 
-def setting(level: Level | None, name: str) -> Directive | None:
-    """The directive in effect: this level's, else the nearest enclosing level's."""
-    while level is not None:
-        own = next(level.directive.children(name), None)
-        if own is not None:
-            return own
-        level = level.parent
-    return None
+def setting(level: Level, name: str) -> Directive | None:
+    """The directive in effect (one of SETTINGS): this level's, else the nearest enclosing one's."""
+    return level.settings.get(name)

@@ -18,11 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from corsguard.audit.nginx import Directive
-from corsguard.audit.nginx_findings import finding
+from corsguard.audit.nginx_findings import Draft, finding
 from corsguard.audit.nginx_variables import REGEX_CHECKS, VARIABLE, Kind, Variables
 from corsguard.codes import audit as codes
 from corsguard.codes import policy as policy_codes
-from corsguard.findings import Finding
 from corsguard.policy.origin_regex import compile_origin_regex
 
 NEGATED_REGEX_CHECKS = ("!~", "!~*")
@@ -68,8 +67,8 @@ def _if_regexes(block: Directive, variables: Variables) -> Iterator[OriginRegex]
             yield from _if_regexes(child, variables)
 
 
-def regex_findings(root: Directive, variables: Variables) -> list[Finding]:
-    found: list[Finding] = []
+def regex_findings(root: Directive, variables: Variables) -> list[Draft]:
+    found: list[Draft] = []
     seen: set[tuple[str, str]] = set()
     for regex in origin_regexes(root, variables):
         if (regex.directive.location, regex.pattern) in seen:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from corsguard.audit.nginx import Directive, NginxConfig
-from corsguard.audit.nginx_findings import finding, merged, quoted
+from corsguard.audit.nginx_findings import Draft, finding, merged, quoted
 from corsguard.audit.nginx_if_rules import if_findings
 from corsguard.audit.nginx_levels import PASSES, Header, Level, levels, setting
 from corsguard.audit.nginx_origins import regex_findings
@@ -37,7 +37,7 @@ APP_HEADER = "upstream_http_access_control_"
 
 def audit_nginx(config: NginxConfig) -> list[Finding]:
     """Every CG5xx finding in ``config``, one per code and line, in file order."""
-    found = [
+    unparsed = [
         Finding(
             code=codes.UNPARSED.code,
             severity=codes.UNPARSED.severity,
@@ -47,6 +47,7 @@ def audit_nginx(config: NginxConfig) -> list[Finding]:
         )
         for error in config.errors
     ]
+    found: list[Draft] = []
     for root in config.roots:
         variables = analyse(root)
         context = Context(variables, app_sends_cors=_reads_app_cors(root))
@@ -56,7 +57,7 @@ def audit_nginx(config: NginxConfig) -> list[Finding]:
             for rule in RULES:
                 found += rule(level, context)
         found += if_findings(tree)
-    return sorted(merged(found), key=_order)
+    return sorted([*unparsed, *merged(found)], key=_order)
 
 
 def _order(item: Finding) -> tuple[str, int, str]:
@@ -67,11 +68,12 @@ def _order(item: Finding) -> tuple[str, int, str]:
 class Context:
     """What every rule may consult besides the level: the variables, the application's CORS."""
 
-    __slots__ = ("app_sends_cors", "variables")
+    __slots__ = ("app_sends_cors", "fill_ins", "variables")
 
     def __init__(self, variables: Variables, *, app_sends_cors: bool) -> None:
         self.variables = variables
         self.app_sends_cors = app_sends_cors
+        self.fill_ins = _fill_ins(variables)
 
 
 def _reads_app_cors(root: Directive) -> bool:
@@ -92,6 +94,8 @@ def _credentials(level: Level) -> bool:
 
 def _allow_origins(level: Level) -> list[Header]:
     """This level's own Allow-Origin lines: add_header, and more_set_headers written here."""
+    if not level.replaced:
+        return [h for h in level.own if h.name == ACAO]
     written = {id(d) for d in level.directive.block or ()}
     replaced = [h for h in level.replaced if id(h.directive) in written]
     return [h for h in (*level.own, *replaced) if h.name == ACAO]
@@ -100,7 +104,7 @@ def _allow_origins(level: Level) -> list[Header]:
 # -- the rules, in the order they are run ----------------------------------------------------------
 
 
-def not_always(level: Level, context: Context) -> list[Finding]:
+def not_always(level: Level, context: Context) -> list[Draft]:
     """CG502: Allow-Origin/-Credentials left off error responses (the only ones 'always' adds).
 
     Methods, Headers and Max-Age only matter on a successful preflight, which 'always' does not
@@ -126,7 +130,7 @@ def not_always(level: Level, context: Context) -> list[Finding]:
     return found
 
 
-def reflected(level: Level, context: Context) -> list[Finding]:
+def reflected(level: Level, context: Context) -> list[Draft]:
     """CG503/CG504: the Origin echoed unchecked, through any chain of set/map."""
     found = []
     credentials = _credentials(level)
@@ -148,7 +152,7 @@ def reflected(level: Level, context: Context) -> list[Finding]:
     return found
 
 
-def wildcard_credentials(level: Level, context: Context) -> list[Finding]:
+def wildcard_credentials(level: Level, context: Context) -> list[Draft]:
     """CG509: '*' with credentials, refused by browsers on credentialed requests."""
     if not _credentials(level):
         return []
@@ -165,7 +169,7 @@ def wildcard_credentials(level: Level, context: Context) -> list[Finding]:
     ]
 
 
-def vary_missing(level: Level, context: Context) -> list[Finding]:
+def vary_missing(level: Level, context: Context) -> list[Draft]:
     """CG507: an Allow-Origin that follows the Origin, cacheable, without 'Vary: Origin'.
 
     A constant (set/map/geo with one fixed result, or results chosen by something other than
@@ -189,7 +193,7 @@ def vary_missing(level: Level, context: Context) -> list[Finding]:
     ]
 
 
-def dropped(level: Level, context: Context) -> list[Finding]:
+def dropped(level: Level, context: Context) -> list[Draft]:
     """CG506: a nested add_header stops the inheritance of CORS headers this response needs."""
     parent = level.parent
     if parent is None or not level.own or level.merge:
@@ -218,7 +222,7 @@ def dropped(level: Level, context: Context) -> list[Finding]:
     ]
 
 
-def duplicates(level: Level, context: Context) -> list[Finding]:
+def duplicates(level: Level, context: Context) -> list[Draft]:
     """CG501: a second Allow-Origin or Allow-Credentials on the application's responses.
 
     Browsers merge list headers (Allow-Methods, -Headers, Expose-Headers), so only these two
@@ -231,9 +235,7 @@ def duplicates(level: Level, context: Context) -> list[Finding]:
     added = [
         h
         for h in level.headers
-        if h.name in (ACAO, ACAC)
-        and h.name not in hidden
-        and not _empty_when_app_sends(h, context.variables)
+        if h.name in (ACAO, ACAC) and h.name not in hidden and not _empty_when_app_sends(h, context)
     ]
     if not added:
         return []
@@ -267,24 +269,32 @@ def duplicates(level: Level, context: Context) -> list[Finding]:
     ]
 
 
-def _empty_when_app_sends(header: Header, variables: Variables) -> bool:
+def _empty_when_app_sends(header: Header, context: Context) -> bool:
     """``$v`` from a map on the application's own Allow-Origin that is '' whenever it has one.
 
     nginx does not send an add_header whose value is empty, so such a header only fills in.
     """
     used = names(header.value)
-    if len(used) != 1 or header.value.strip() not in (f"${used[0]}", f"${{{used[0]}}}"):
-        return False
-    entries = [a for a in variables.assignments if a.target == used[0]]
-    return bool(entries) and all(
-        a.source is not None
-        and f"{APP_HEADER}allow_origin" in a.source
-        and (a.key == "" or a.value == "")
-        for a in entries
+    return (
+        len(used) == 1
+        and header.value.strip() in (f"${used[0]}", f"${{{used[0]}}}")
+        and used[0] in context.fill_ins
     )
 
 
-def options_shortcut(level: Level, context: Context) -> list[Finding]:
+def _fill_ins(variables: Variables) -> frozenset[str]:
+    maps: dict[str, bool] = {}
+    for a in variables.assignments:
+        fills = (
+            a.source is not None
+            and f"{APP_HEADER}allow_origin" in a.source
+            and (a.key == "" or a.value == "")
+        )
+        maps[a.target] = maps.get(a.target, True) and fills
+    return frozenset(name for name, fills in maps.items() if fills)
+
+
+def options_shortcut(level: Level, context: Context) -> list[Draft]:
     """CG505: every preflight answered in nginx for every origin."""
     if not level.preflight_only or level.returns is None:
         return []
@@ -311,7 +321,7 @@ def options_shortcut(level: Level, context: Context) -> list[Finding]:
     ]
 
 
-def intercepted_errors(level: Level, context: Context) -> list[Finding]:
+def intercepted_errors(level: Level, context: Context) -> list[Draft]:
     """CG511: nginx's error_page replaces the application's errors and their CORS headers."""
     if level.directive.name != "location" or not level.proxied:
         return []
@@ -335,9 +345,9 @@ def intercepted_errors(level: Level, context: Context) -> list[Finding]:
 _RESTRICTIONS = frozenset({"deny", "auth_basic", "auth_request", "auth_jwt"})
 
 
-def limit_except(level: Level, context: Context) -> list[Finding]:
+def limit_except(level: Level, context: Context) -> list[Draft]:
     """CG512: limit_except refuses OPTIONS, so preflights get 401/403."""
-    found: list[Finding] = []
+    found: list[Draft] = []
     cors = any(h.is_cors for h in level.headers)
     for limit in level.directive.children("limit_except"):
         methods = {method.upper() for method in limit.args}
@@ -358,7 +368,7 @@ def limit_except(level: Level, context: Context) -> list[Finding]:
     return found
 
 
-RULES: tuple[Callable[[Level, Context], list[Finding]], ...] = (
+RULES: tuple[Callable[[Level, Context], list[Draft]], ...] = (
     duplicates,
     not_always,
     reflected,

@@ -10,6 +10,7 @@ kinds are computed to a fixed point, so chains resolve whatever their order in t
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -111,8 +112,10 @@ class Variables:
         )
 
 
-def names(value: str) -> list[str]:
-    return [braced or bare for braced, bare in VARIABLE.findall(value)]
+@functools.lru_cache(maxsize=4096)
+def names(value: str) -> tuple[str, ...]:
+    """The variables ``value`` uses (a big configuration repeats the same few values)."""
+    return tuple(braced or bare for braced, bare in VARIABLE.findall(value))
 
 
 def value_kind(value: str, kinds: Mapping[str, Kind], *, origin: Kind) -> Kind:
