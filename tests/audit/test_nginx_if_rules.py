@@ -271,6 +271,24 @@ ROWS = [
         """,
         id="CG513-not-for-values-set-before-both-tests-nor-for-refusals",
     ),
+    pytest.param(
+        "conf.d/site.conf",
+        """
+        map $http_origin $cors_origin {
+            default "";
+            "~^https://app\\.example\\.com$" $http_origin;
+        }
+        add_header Access-Control-Allow-Origin $cors_origin always;
+        add_header Vary Origin always;
+        server {
+            listen 80;
+            location /static/ {
+                add_header Cache-Control public;  # expect: CG506
+            }
+        }
+        """,
+        id="fragment-with-servers-is-an-http-body",
+    ),
 ]
 
 

@@ -9,8 +9,8 @@ matching it still goes to the application, unless the 'if' returns.
 
 A file whose top level holds location-body directives (a ``cors.conf`` of add_header lines meant
 for ``include`` in a location) has no http, server or location around it: its top level is
-audited as the block it is written for, a location body, or a server body when it holds
-locations.
+audited as the block it is written for, a location body, a server body when it holds locations
+(or listen, server_name), an http body when it holds servers or maps (``conf.d/*.conf``).
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ PASSES = {
 _HIDES = frozenset(PASSES.values())
 _PASS_NAMES = frozenset(PASSES)
 # Top-level directives that only a main file, or a file included in http, holds.
-_OUTER = frozenset({"http", "server", "events", "stream", "mail", "upstream", "map", "geo"})
+_MAIN = frozenset({"http", "events", "stream", "mail"})
+# Top-level directives of a file included in http (conf.d/*.conf).
+_HTTP_BODY = frozenset({"server", "upstream", "map", "geo", "split_clients"})
 # Directives that place a file's top level inside a server or location.
 _BODY = frozenset(
     {"add_header", "if", "return", "location", "limit_except", *PASSES, *PASSES.values()}
@@ -130,9 +132,14 @@ def levels(root: Directive, variables: Variables) -> Iterator[Level]:
 
 
 def fragment_body(root: Directive) -> str | None:
-    """'location' or 'server' when the file's top level is written for one, else None."""
+    """The block a file's top level is written for ('http', 'server', 'location'), or None
+    for a main file (or one with nothing the rules look at)."""
     names = {child.name for child in root.block or ()}
-    if names & _OUTER or not names & _BODY:
+    if names & _MAIN:
+        return None
+    if names & _HTTP_BODY:
+        return "http"
+    if not names & _BODY:
         return None
     return "server" if names & _SERVER_BODY else "location"
 

@@ -231,6 +231,8 @@ def duplicates(level: Level, context: Context) -> list[Draft]:
     """
     if not level.proxied or level.handler is None:
         return []
+    if level.directive.name == "if" and not level.own:
+        return []  # the location's own lines, reported for the location
     hidden = level.hidden.get(PASSES[level.handler.name], frozenset())
     added = [
         h
