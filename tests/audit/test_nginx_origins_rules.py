@@ -248,6 +248,25 @@ ROWS = [
         ),
         id="CG508-not-judged-on-a-composite-map-source",
     ),
+    pytest.param(
+        config(
+            """
+        map $http_origin $cors_origin {
+            default "";
+            "~^https://app\\.example\\.com$" $http_origin;
+        }""",
+            """
+                if ($cors_origin) {
+                    add_header Access-Control-Allow-Origin $http_origin always;
+                    add_header Vary Origin always;
+                }
+                if ($origin_allowed_elsewhere = 1) {
+                    add_header Access-Control-Allow-Origin $http_origin always;
+                    add_header Vary Origin always;
+                }""",
+        ),
+        id="an-if-on-a-checked-variable-or-one-defined-elsewhere-guards",
+    ),
 ]
 
 

@@ -54,8 +54,12 @@ class Kind(enum.IntEnum):
 
     @property
     def checks_origin(self) -> bool:
-        """A condition on this value tells trusted origins from the others."""
-        return self in (Kind.KEYED, Kind.VALIDATED)
+        """A condition on this value tells trusted origins from the others.
+
+        A variable defined nowhere in the audited files (its map is in a file not given) is
+        given the benefit of the doubt: conditions on it are how such maps are used.
+        """
+        return self in (Kind.UNKNOWN, Kind.KEYED, Kind.VALIDATED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +90,11 @@ class Variables:
         return value_kind(value, self.kinds, origin=Kind.VALIDATED if guarded else Kind.REFLECTED)
 
     def checks_origin(self, condition: tuple[str, ...]) -> bool:
-        """An 'if' condition that only holds for origins it checked (``=``, ``~``, ``~*``)."""
+        """An 'if' condition that only holds for origins it checked: ``=``, ``~``, ``~*`` on the
+        Origin, or on a variable computed by a check; ``if ($cors_origin)`` on the latter (a
+        bare ``if ($http_origin)`` only tests that there is one)."""
+        if len(condition) == 1:
+            return self.kind(condition[0]).checks_origin
         if len(condition) != 3 or condition[1] not in CHECKS:
             return False
         subject = self.kind(condition[0])
