@@ -248,7 +248,11 @@ def duplicates(level: Level, context: Context) -> list[Draft]:
     if context.app_sends_cors:
         app = "the application sends its own (the configuration reads $upstream_http_*), so"
     else:
-        app = "when the application sets them too (the configuration does not say whether it does),"
+        them = "them" if len({h.name for h in added}) > 1 else "it"
+        app = (
+            f"when the application sets {them} too (the configuration does not say whether it "
+            "does),"
+        )
     hides = " ".join(
         f"{hide} {name};" for name in dict.fromkeys(h.directive.args[0] for h in added)
     )
