@@ -39,6 +39,7 @@ ROWS = [
             add_header Access-Control-Allow-Methods "GET, POST";
             return 204;
         }
+        proxy_pass http://127.0.0.1:8000;
         """,
         id="fragment-preflight-shortcut",
     ),
@@ -288,6 +289,34 @@ ROWS = [
         }
         """,
         id="fragment-with-servers-is-an-http-body",
+    ),
+    pytest.param(
+        "nginx.conf",
+        """
+        events {}
+        http {
+            server {
+                listen 8080;
+                location /api/ {
+                    set $cors "";
+                    if ($http_origin ~ '^https://app\\.example\\.com$') {
+                        set $cors true;
+                    }
+                    if ($cors = true) {
+                        add_header Access-Control-Allow-Credentials true always;
+                        add_header Access-Control-Allow-Origin https://app.example.com always;
+                    }
+                    if ($request_method = OPTIONS) {  # expect: CG513
+                        add_header Access-Control-Allow-Origin https://app.example.com;
+                        add_header Access-Control-Allow-Methods "GET, PUT";
+                        return 204;
+                    }
+                    root /srv/www;
+                }
+            }
+        }
+        """,
+        id="CG513-the-preflight-if-loses-allow-credentials",
     ),
 ]
 

@@ -127,10 +127,24 @@ RULES = [
                 add_header Access-Control-Allow-Origin * always;
                 return 204;
             }
+            proxy_pass http://127.0.0.1:8000;
         }
         """,
         {"CG505"},
         id="CG505-options-shortcut-wildcard",
+    ),
+    pytest.param(
+        """
+        location /static/ {
+            if ($request_method = OPTIONS) {
+                add_header Access-Control-Allow-Origin * always;
+                return 204;
+            }
+            root /srv/www;
+        }
+        """,
+        set(),
+        id="CG505-not-without-an-application-behind",
     ),
     pytest.param(
         """
@@ -140,6 +154,7 @@ RULES = [
                 add_header Vary Origin always;
                 return 204;
             }
+            fastcgi_pass 127.0.0.1:9000;
         }
         """,
         {"CG503", "CG505"},

@@ -18,6 +18,7 @@ from corsguard.audit.nginx_levels import Level
 from corsguard.codes import audit as codes
 
 ACAO = "access-control-allow-origin"
+ACAC = "access-control-allow-credentials"
 
 
 def if_findings(tree: Iterable[Level]) -> list[Draft]:
@@ -34,33 +35,54 @@ def if_findings(tree: Iterable[Level]) -> list[Draft]:
 def _lost_headers(ifs: list[Level]) -> list[Draft]:
     found: list[Draft] = []
     for index, winner in enumerate(ifs):
-        if not _decides(winner) or _allows_origin(winner):
+        if not _decides(winner):
             continue
-        losers = [
-            other
+        needed = _needed(winner)
+        lost_by = [
+            (other, lost)
             for position, other in enumerate(ifs)
             if other is not winner
-            and any(h.name == ACAO for h in other.own)
             and _overrides(winner, index, other, position)
             and not _exclusive(winner, other)
+            and (lost := [h for h in other.own if h.name in needed])
         ]
-        if not losers:
+        if not lost_by:
             continue
-        lost = next(h.directive for h in losers[0].own if h.name == ACAO)
-        other = " ".join(losers[0].directive.args)
+        other, lost = lost_by[0]
+        names = ", ".join(dict.fromkeys(h.directive.args[0] for h in lost))
+        condition = " ".join(other.directive.args)
         answer = "the preflight answer" if winner.preflight_only else "the response"
         found.append(
             finding(
                 codes.IF_LOSES_CORS_HEADERS,
                 winner.directive,
                 winner.label,
-                f"this 'if' matches requests that 'if ({other})' (line "
-                f"{losers[0].directive.line}) matches too and replaces its configuration, so "
-                f"{answer} goes out without its Access-Control-Allow-Origin ({lost.location})",
-                lost=[h.directive.location for other in losers for h in other.own],
+                f"this 'if' matches requests that 'if ({condition})' (line "
+                f"{other.directive.line}) matches too and replaces its configuration, so "
+                f"{answer} goes out without its {names}",
+                lost=[h.directive.location for _, lost in lost_by for h in lost],
             )
         )
     return found
+
+
+# What a response needs from another 'if' (Fetch, CORS check and CORS-preflight fetch).
+_ACTUAL_NEEDS = frozenset({ACAO, ACAC})
+_PREFLIGHT_NEEDS = frozenset(
+    {
+        ACAO,
+        ACAC,
+        "access-control-allow-methods",
+        "access-control-allow-headers",
+        "access-control-allow-private-network",
+    }
+)
+
+
+def _needed(winner: Level) -> frozenset[str]:
+    """The CORS headers the winner's response needs and does not carry itself."""
+    needs = _PREFLIGHT_NEEDS if winner.preflight_only else _ACTUAL_NEEDS
+    return needs - {h.name for h in winner.headers}
 
 
 def _decides(level: Level) -> bool:
@@ -69,10 +91,6 @@ def _decides(level: Level) -> bool:
     if level.returns is not None:
         return level.covered_return
     return bool(level.own)
-
-
-def _allows_origin(level: Level) -> bool:
-    return any(h.name == ACAO for h in level.headers)
 
 
 def _overrides(winner: Level, index: int, other: Level, position: int) -> bool:

@@ -301,8 +301,12 @@ def _fill_ins(variables: Variables) -> frozenset[str]:
 
 
 def options_shortcut(level: Level, context: Context) -> list[Draft]:
-    """CG505: every preflight answered in nginx for every origin."""
-    if not level.preflight_only or level.returns is None:
+    """CG505: every preflight answered in nginx for every origin, over an application's policy.
+
+    Without an application behind the location (static files) nginx's answer is the only policy,
+    and '*' or the echo is judged by CG503/CG504/CG509 alone.
+    """
+    if not level.preflight_only or level.returns is None or level.handler is None:
         return []
     grants = [
         h
