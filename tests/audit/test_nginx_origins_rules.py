@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from corsguard.audit.nginx import load
 from corsguard.audit.nginx_origins import loose_regex
+from corsguard.audit.nginx_variables import Kind, analyse
 from tests.audit.nginx_expect import expected, found, pairs, write
 
 
@@ -296,3 +298,15 @@ def test_origins(tmp_path: Path, text: str) -> None:
 )
 def test_loose_regex(pattern: str, caseless: bool, loose: bool) -> None:
     assert bool(loose_regex(pattern, caseless=caseless)) is loose
+
+
+def test_template_placeholders_are_constants(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        config("", "                add_header Access-Control-Allow-Origin ${cors_origin};"),
+    )
+    [root] = load(path).roots
+    assert analyse(root).kind("${cors_origin}") is Kind.UNKNOWN
+    assert analyse(root, placeholders=frozenset({"cors_origin"})).kind("$cors_origin") is (
+        Kind.CONSTANT
+    )

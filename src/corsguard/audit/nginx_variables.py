@@ -145,12 +145,15 @@ def value_kind(value: str, kinds: Mapping[str, Kind], *, origin: Kind) -> Kind:
     return worst
 
 
-def analyse(root: Directive) -> Variables:
+def analyse(root: Directive, *, placeholders: frozenset[str] = frozenset()) -> Variables:
+    """The kinds of the variables under ``root``; ``placeholders`` are envsubst template names
+    (``${NAME}``) left in the text, which the deployment replaces by fixed text."""
     assignments = tuple(_assignments(root, ()))
-    kinds: dict[str, Kind] = {}
+    seeds = dict.fromkeys(placeholders, Kind.CONSTANT)
+    kinds: dict[str, Kind] = dict(seeds)
     # Each round can only raise a kind, and there are few kinds: a fixed point comes quickly.
     for _ in range(len(Kind) * max(1, len({a.target for a in assignments}))):
-        updated = _round(assignments, kinds)
+        updated = {**seeds, **_round(assignments, kinds)}
         if updated == kinds:
             break
         kinds = updated
