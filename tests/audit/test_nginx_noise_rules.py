@@ -180,6 +180,20 @@ ROWS = [
             }""",
         id="CG504-through-more-set-headers-which-replaces-the-app-header",
     ),
+    pytest.param(
+        """
+            add_header Access-Control-Allow-Credentials true always;
+            add_header Access-Control-Allow-Methods "GET, POST" always;
+            location /static/ {
+                add_header Access-Control-Allow-Origin * always;
+                root /srv/www;
+            }
+            location /files/ {
+                add_header Cache-Control public;  # expect: CG506
+                root /srv/www;
+            }""",
+        id="CG506-not-for-credentials-next-to-a-wildcard-nor-methods-on-actual-responses",
+    ),
 ]
 
 MAPS = """

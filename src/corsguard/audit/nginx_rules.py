@@ -21,17 +21,19 @@ from corsguard.findings import Finding
 
 ACAO = "access-control-allow-origin"
 ACAC = "access-control-allow-credentials"
-# What a preflight answer needs (Fetch, CORS-preflight fetch); Expose-Headers is ignored there.
+# What a preflight answer needs (Fetch, CORS-preflight fetch); Expose-Headers is ignored there,
+# and Max-Age only saves the next preflight.
 PREFLIGHT_HEADERS = frozenset(
     {
         ACAO,
         ACAC,
         "access-control-allow-methods",
         "access-control-allow-headers",
-        "access-control-max-age",
         "access-control-allow-private-network",
     }
 )
+# What an actual (not preflight) response needs (Fetch, CORS check; CORS-exposed header list).
+ACTUAL_HEADERS = frozenset({ACAO, ACAC, "access-control-expose-headers"})
 APP_HEADER = "upstream_http_access_control_"
 
 
@@ -194,17 +196,21 @@ def vary_missing(level: Level, context: Context) -> list[Draft]:
 
 
 def dropped(level: Level, context: Context) -> list[Draft]:
-    """CG506: a nested add_header stops the inheritance of CORS headers this response needs."""
+    """CG506: a nested add_header stops the inheritance of CORS headers this response needs.
+
+    A preflight answer needs Allow-Origin, -Credentials, -Methods and -Headers (Expose-Headers
+    is ignored there); an actual response Allow-Origin, -Credentials and Expose-Headers
+    (Methods, Headers and Max-Age are read from preflights only). Next to an own
+    'Allow-Origin: *', Allow-Credentials changes nothing: credentialed requests fail on '*'.
+    """
     parent = level.parent
     if parent is None or not level.own or level.merge:
         return []
-    needed = PREFLIGHT_HEADERS if level.preflight_only else None
+    needed = PREFLIGHT_HEADERS if level.preflight_only else ACTUAL_HEADERS
+    if any(h.name == ACAO and h.value == "*" for h in level.own):
+        needed -= {ACAC}
     own = {o.name for o in level.own}
-    lost = [
-        h
-        for h in parent.headers
-        if h.is_cors and h.name not in own and (needed is None or h.name in needed)
-    ]
+    lost = [h for h in parent.headers if h.name in needed and h.name not in own]
     if not lost:
         return []
     lost_names = ", ".join(dict.fromkeys(h.directive.args[0] for h in lost))
