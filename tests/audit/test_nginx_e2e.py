@@ -87,12 +87,15 @@ def test_nginx_adding_allow_origin_too_is_caught_by_check_and_by_audit(
     assert "the reverse proxy (nginx/" in cause["message"]
     assert "proxy_hide_header Access-Control-Allow-Origin;" in cause["fix"]
 
-    # The configuration that produced it: audit names the same location and the same fix.
+    # The configuration that produced it: audit names the add_header line, the location whose
+    # responses it doubles, and the same fix.
     conf = tmp_path / "nginx" / "nginx.conf"
     code, report = audit(str(conf), capsys)
     assert code == 1
     [duplicate] = [f for f in report["findings"] if f["code"] == "CG501"]
-    assert duplicate["location"] == f"{conf}:{line_of(conf, 'location /api/')}"
+    added = line_of(conf, "add_header Access-Control-Allow-Origin $http_origin")
+    assert duplicate["location"] == f"{conf}:{added}"
+    assert duplicate["evidence"]["locations"] == ["location /api/"]
     assert duplicate["message"].startswith("location /api/:")
     assert "proxy_hide_header Access-Control-Allow-Origin;" in duplicate["fix"]
 

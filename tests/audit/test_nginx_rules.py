@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from corsguard.audit.nginx import NginxConfigError, load
-from corsguard.audit.nginx_origins import unescaped_dots
+from corsguard.audit.nginx_origins import anchored
 from corsguard.audit.nginx_rules import audit_nginx
 
 
@@ -127,10 +127,24 @@ RULES = [
                 add_header Access-Control-Allow-Origin * always;
                 return 204;
             }
+            proxy_pass http://127.0.0.1:8000;
         }
         """,
         {"CG505"},
         id="CG505-options-shortcut-wildcard",
+    ),
+    pytest.param(
+        """
+        location /static/ {
+            if ($request_method = OPTIONS) {
+                add_header Access-Control-Allow-Origin * always;
+                return 204;
+            }
+            root /srv/www;
+        }
+        """,
+        set(),
+        id="CG505-not-without-an-application-behind",
     ),
     pytest.param(
         """
@@ -140,6 +154,7 @@ RULES = [
                 add_header Vary Origin always;
                 return 204;
             }
+            fastcgi_pass 127.0.0.1:9000;
         }
         """,
         {"CG503", "CG505"},
@@ -268,11 +283,21 @@ def test_cg508_loose_origin_regex_in_if(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("pattern", "positions"),
-    [("a.b", [1]), ("a\\.b", []), ("[.]", []), ("x.*y", []), ("a.b.c", [1, 3])],
+    ("pattern", "start", "end"),
+    [
+        ("^https://a\\.example$", True, True),
+        ("(^https://app\\.example\\.org$)", True, True),
+        ("(?:^https://a\\.example|^https://b\\.example)$", True, True),
+        ("^https://a\\.example|https://b\\.example$", False, False),
+        ("(?i)^https://a\\.example(:[0-9]+)?$", True, True),
+        ("(^https://a)?b$", False, True),
+        ("^https://a\\.example\\$", True, False),
+        ("^(https://a\\.example)", True, False),
+        ("[$^]", False, False),
+    ],
 )
-def test_unescaped_dots(pattern: str, positions: list[int]) -> None:
-    assert unescaped_dots(pattern) == positions
+def test_anchors_count_inside_groups(pattern: str, start: bool, end: bool) -> None:
+    assert (anchored(pattern, end=False), anchored(pattern, end=True)) == (start, end)
 
 
 def test_findings_name_file_and_line(tmp_path: Path) -> None:
@@ -294,7 +319,9 @@ def test_includes_are_followed_and_lines_point_into_the_included_file(tmp_path: 
     findings = audit_nginx(load(tmp_path))
     by_code = {f.code: f for f in findings}
     assert by_code["CG503"].location == f"{tmp_path / 'conf.d' / 'cors.conf'}:3"
-    assert by_code["CG501"].location == f"{tmp_path / 'nginx.conf'}:6"
+    # The duplicate is the included add_header, inherited by the proxied location.
+    assert by_code["CG501"].location == f"{tmp_path / 'conf.d' / 'cors.conf'}:3"
+    assert by_code["CG501"].evidence["locations"] == ["location /"]
 
 
 def test_directory_of_fragments_is_audited(tmp_path: Path) -> None:

@@ -1,131 +1,185 @@
-"""What nginx does with the request's Origin: variables derived from it, and origin regexes.
+"""The origins an nginx regex accepts: the checks of a ``map`` or ``if`` on the Origin (CG508).
 
-A configuration validates the Origin with a ``map $http_origin $var { ... }`` or an
-``if ($http_origin ~ ...)``; what it puts in Access-Control-Allow-Origin is safe only when it
-comes out of such a check, and the check is only as strict as its regex (CG508).
+nginx searches (PCRE, unanchored) where ``allow_origin_regex`` is full-matched, so the two
+differ only in the anchors: a regex must be anchored at the end, else
+``https://app.example.com.evil.net`` passes, and at the start unless it begins with the scheme
+(an Origin is a browser-written ``scheme://host[:port]``, so nothing can precede the scheme).
+Anchors inside groups count: ``(^https://app\\.example\\.org$)`` is anchored. What the host part
+accepts is judged by the same analysis as ``allow_origin_regex``
+(:func:`corsguard.policy.origin_regex.compile_origin_regex`), so ``.*``, ``.+`` and unescaped
+dots mean the same in both places.
 """
 
 from __future__ import annotations
 
-import json
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from corsguard.audit.nginx import Directive
-from corsguard.codes import Code
+from corsguard.audit.nginx_findings import Draft, finding
+from corsguard.audit.nginx_variables import REGEX_CHECKS, VARIABLE, Kind, Variables
 from corsguard.codes import audit as codes
-from corsguard.findings import Finding
+from corsguard.codes import policy as policy_codes
+from corsguard.policy.origin_regex import compile_origin_regex
 
-ORIGIN_VARIABLE = "$http_origin"
-VARIABLE = re.compile(r"\$\{?([A-Za-z0-9_]+)\}?")
+NEGATED_REGEX_CHECKS = ("!~", "!~*")
 
 
 @dataclass(frozen=True, slots=True)
-class Variables:
-    """Variables derived from $http_origin: validated by a map/if, or reflecting it unchecked."""
+class OriginRegex:
+    """A regex nginx matches the Origin (or a variable carrying it) against."""
 
-    validated: frozenset[str]
-    reflecting: frozenset[str]
-
-
-# -- variables derived from the Origin header -----------------------------------------------------
+    directive: Directive  # the map entry or the 'if'
+    pattern: str
+    caseless: bool
 
 
-def origin_variables(root: Directive) -> Variables:
-    validated: set[str] = set()
-    reflecting: set[str] = set()
-    for directive, inside_origin_if in walk_directives(root, False):
-        if directive.name == "map" and len(directive.args) == 2 and directive.block is not None:
-            source, target = directive.args[0], directive.args[1].lstrip("$")
-            if ORIGIN_VARIABLE not in source:
-                continue
-            default = next((e.args[0] for e in directive.block if e.name == "default"), "")
-            (reflecting if ORIGIN_VARIABLE in default else validated).add(target)
-        elif directive.name == "set" and len(directive.args) == 2:
-            target = directive.args[0].lstrip("$")
-            if inside_origin_if:
-                validated.add(target)
-            elif ORIGIN_VARIABLE in directive.args[1]:
-                reflecting.add(target)
-    return Variables(frozenset(validated), frozenset(reflecting - validated))
+def origin_regexes(root: Directive, variables: Variables) -> Iterator[OriginRegex]:
+    for assignment in variables.assignments:
+        key = assignment.key or ""
+        if assignment.source is None or not key.startswith("~"):
+            continue
+        if _carries_origin(assignment.source, variables):
+            caseless = key.startswith("~*")
+            yield OriginRegex(assignment.directive, key[2 if caseless else 1 :], caseless)
+    yield from _if_regexes(root, variables)
 
 
-def walk_directives(block: Directive, inside_origin_if: bool) -> Iterator[tuple[Directive, bool]]:
+def _carries_origin(subject: str, variables: Variables) -> bool:
+    """The subject is the Origin, alone: a regex on a composite such as "$http_origin|$uri"
+    bounds the origin with the text after it, which this analysis does not model."""
+    alone = VARIABLE.fullmatch(subject.strip()) is not None
+    return alone and variables.kind(subject) in (Kind.REFLECTED, Kind.VALIDATED)
+
+
+def _if_regexes(block: Directive, variables: Variables) -> Iterator[OriginRegex]:
     for child in block.block or ():
-        yield child, inside_origin_if
-        if child.block is not None and child.name != "map":
-            tests = child.name == "if" and any(ORIGIN_VARIABLE in a for a in child.args)
-            yield from walk_directives(child, inside_origin_if or tests)
+        if (
+            child.name == "if"
+            and len(child.args) == 3
+            and child.args[1] in (*REGEX_CHECKS, *NEGATED_REGEX_CHECKS)
+            and _carries_origin(child.args[0], variables)
+        ):
+            yield OriginRegex(child, child.args[2], child.args[1].endswith("*"))
+        if child.block is not None and child.name not in ("map", "geo", "split_clients"):
+            yield from _if_regexes(child, variables)
 
 
-# -- findings --------------------------------------------------------------------------------------
-
-
-def finding(
-    code: Code, directive: Directive, message: str, *, fix: str = "", **evidence: object
-) -> Finding:
-    return Finding(
-        code=code.code,
-        severity=code.severity,
-        message=message,
-        fix=fix or code.fix,
-        location=directive.location,
-        evidence={"directive": render(directive), **evidence},
-    )
-
-
-def quoted(arg: str) -> str:
-    return arg if arg and not any(c in arg for c in " ;{}'\"") else json.dumps(arg)
-
-
-def render(directive: Directive) -> str:
-    args = " ".join(quoted(a) for a in directive.args)
-    return f"{directive.name} {args}".strip() + (" { ... }" if directive.block is not None else ";")
-
-
-# -- origin regexes -------------------------------------------------------------------------------
-
-
-def regex_findings(root: Directive) -> list[Finding]:
-    found: list[Finding] = []
-    for directive, _ in walk_directives(root, False):
-        if directive.name == "map" and directive.args[:1] and ORIGIN_VARIABLE in directive.args[0]:
-            for entry in directive.block or ():
-                if entry.name.startswith("~"):
-                    found += _check_regex(entry, entry.name.lstrip("~*"))
-        elif directive.name == "if" and len(directive.args) == 3:
-            subject, operator, pattern = directive.args
-            if ORIGIN_VARIABLE in subject and operator in ("~", "~*"):
-                found += _check_regex(directive, pattern)
+def regex_findings(root: Directive, variables: Variables) -> list[Draft]:
+    found: list[Draft] = []
+    seen: set[tuple[str, str]] = set()
+    for regex in origin_regexes(root, variables):
+        if (regex.directive.location, regex.pattern) in seen:
+            continue
+        seen.add((regex.directive.location, regex.pattern))
+        problems = loose_regex(regex.pattern, caseless=regex.caseless)
+        if problems:
+            found.append(
+                finding(
+                    codes.LOOSE_ORIGIN_REGEX,
+                    regex.directive,
+                    "",
+                    f"origin regex {regex.pattern!r} " + " and ".join(problems) + ", so "
+                    "look-alike origins an attacker can register match it",
+                    pattern=regex.pattern,
+                )
+            )
     return found
 
 
-def _check_regex(directive: Directive, pattern: str) -> list[Finding]:
-    problems = []
-    if not pattern.startswith("^"):
-        problems.append("is not anchored with '^'")
-    if not pattern.endswith("$"):
-        problems.append("is not anchored with '$'")
-    dots = unescaped_dots(pattern)
-    if dots:
-        problems.append(f"has {len(dots)} unescaped '.' matching any character")
-    if not problems:
-        return []
-    return [
-        finding(
-            codes.LOOSE_ORIGIN_REGEX,
-            directive,
-            f"origin regex {pattern!r} " + " and ".join(problems) + ", so look-alike origins "
-            "an attacker can register match it",
-            pattern=pattern,
+def loose_regex(pattern: str, *, caseless: bool = False) -> list[str]:
+    """What makes ``pattern``, searched in an Origin, accept origins nobody trusted."""
+    problems: list[str] = []
+    if not anchored(pattern, end=True):
+        problems.append("is not anchored at the end with '$'")
+    host = _host_problems(pattern, caseless)
+    if host is None:
+        return problems  # PCRE syntax Python cannot read: judge the anchors only
+    if not anchored(pattern, end=False):
+        searched = _host_problems(f".*(?:{pattern})", caseless)
+        if searched is not None and len(searched) > len(host):
+            problems.append("is not anchored at the start with '^'")
+    if policy_codes.REGEX_WILDCARD_HOST.code in host:
+        problems.append("lets '.*', '.+' or a similar repetition stand for part of the host")
+    if policy_codes.REGEX_UNESCAPED_DOT.code in host:
+        problems.append("has an unescaped '.' in the host, matching any character")
+    return problems
+
+
+def _host_problems(pattern: str, caseless: bool) -> set[str] | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PCRE-only syntax ("[[:alpha:]]") warns in Python
+        try:
+            compiled = re.compile(pattern, re.IGNORECASE if caseless else 0)
+        except re.error:
+            return None
+        _, problems = compile_origin_regex(compiled, "regex", allow_loose=False)
+    return {problem.code for problem in problems}
+
+
+# -- anchors --------------------------------------------------------------------------------------
+
+
+def anchored(pattern: str, *, end: bool) -> bool:
+    """Every alternative starts with '^' (or ends with '$'), possibly inside groups."""
+    groups = _groups(pattern)
+    return _anchored(pattern, 0, len(pattern), groups, end=end)
+
+
+def _anchored(pattern: str, start: int, stop: int, groups: dict[int, int], *, end: bool) -> bool:
+    alternatives = _alternatives(pattern, start, stop, groups)
+    return bool(alternatives) and all(
+        _alternative_anchored(pattern, a, b, groups, end=end) for a, b in alternatives
+    )
+
+
+def _alternative_anchored(
+    pattern: str, a: int, b: int, groups: dict[int, int], *, end: bool
+) -> bool:
+    if end:
+        if b > a and pattern[b - 1] == "$" and not _escaped(pattern, b - 1):
+            return True
+        if pattern[max(a, b - 2) : b] in ("\\z", "\\Z"):
+            return True
+        opening = next((o for o, c in groups.items() if c == b - 1), None)
+        return opening is not None and _anchored(
+            pattern, _body(pattern, opening), b - 1, groups, end=True
         )
-    ]
+    while pattern.startswith("(?", a) and a in groups and _is_flags(pattern, a, groups[a]):
+        a = groups[a] + 1  # "(?i)" sets flags and matches nothing
+    if pattern.startswith("^", a) or pattern.startswith("\\A", a):
+        return True
+    if a in groups:
+        close = groups[a]
+        optional = pattern[close + 1 : close + 2] in ("?", "*") or pattern.startswith(
+            "{0", close + 1
+        )
+        return not optional and _anchored(pattern, _body(pattern, a), close, groups, end=False)
+    return False
 
 
-def unescaped_dots(pattern: str) -> list[int]:
-    """Positions of '.' that match any character: not escaped, not in a class, not '.*'/'.+'."""
-    positions: list[int] = []
+def _is_flags(pattern: str, opening: int, close: int) -> bool:
+    return re.fullmatch(r"\(\?[a-zA-Z-]+\)", pattern[opening : close + 1]) is not None
+
+
+def _body(pattern: str, opening: int) -> int:
+    """Where the content of the group opened at ``opening`` starts: after '(?:', '(?<n>' ..."""
+    match = re.compile(r"\((?:\?(?:[:>|=!]|<[=!]|P?<[A-Za-z_]\w*>|'[A-Za-z_]\w*'|[a-zA-Z-]+:))?")
+    found = match.match(pattern, opening)
+    return found.end() if found else opening + 1
+
+
+def _escaped(pattern: str, i: int) -> bool:
+    backslashes = len(pattern[:i]) - len(pattern[:i].rstrip("\\"))
+    return backslashes % 2 == 1
+
+
+def _groups(pattern: str) -> dict[int, int]:
+    """Opening index -> closing index of every group, skipping escapes and classes."""
+    groups: dict[int, int] = {}
+    stack: list[int] = []
     i, in_class = 0, False
     while i < len(pattern):
         char = pattern[i]
@@ -136,7 +190,38 @@ def unescaped_dots(pattern: str) -> list[int]:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "." and pattern[i + 1 : i + 2] not in ("*", "+", "?", "{"):
-            positions.append(i)
+            if pattern.startswith(("[^]", "[]"), i):
+                i += 2 if pattern[i + 1] == "]" else 3
+                continue
+        elif char == "(":
+            stack.append(i)
+        elif char == ")" and stack:
+            groups[stack.pop()] = i
         i += 1
-    return positions
+    return groups
+
+
+def _alternatives(
+    pattern: str, start: int, stop: int, groups: dict[int, int]
+) -> list[tuple[int, int]]:
+    """The top-level alternatives of ``pattern[start:stop]``."""
+    out: list[tuple[int, int]] = []
+    i, a, in_class = start, start, False
+    while i < stop:
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(" and i in groups:
+            i = groups[i] + 1
+            continue
+        elif char == "|":
+            out.append((a, i))
+            a = i + 1
+        i += 1
+    out.append((a, stop))
+    return out

@@ -1,70 +1,45 @@
-"""CORS rules over a parsed nginx configuration (CG5xx).
+"""CORS rules over a parsed nginx configuration (CG5xx), one small rule per mistake.
 
-The rules follow nginx's own merge semantics (ngx_http_headers_module): the add_header lines in
-effect at a level (http, server, location, 'if' in location) are the level's own lines when it has
-any, otherwise the enclosing level's; ``add_header_inherit merge`` (nginx 1.29.3) adds the
-parent's to the own lines instead. proxy_hide_header and its fastcgi/uwsgi/grpc siblings are array
-directives with the same all-or-nothing inheritance.
+Each rule looks at one level (see :mod:`corsguard.audit.nginx_levels`) and reports on the line
+that causes the problem, usually an add_header; :func:`merged` then makes one finding per code and
+line, listing every block it affects. The rules only report what a browser or an attacker would
+hit: a duplicate that breaks the response, a missing header on a response that needs it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 from corsguard.audit.nginx import Directive, NginxConfig
-from corsguard.audit.nginx_origins import (
-    VARIABLE,
-    Variables,
-    finding,
-    origin_variables,
-    quoted,
-    regex_findings,
-)
+from corsguard.audit.nginx_findings import Draft, finding, merged, quoted
+from corsguard.audit.nginx_if_rules import if_findings
+from corsguard.audit.nginx_levels import PASSES, Header, Level, levels, setting
+from corsguard.audit.nginx_origins import regex_findings
+from corsguard.audit.nginx_variables import Kind, Variables, analyse, names
 from corsguard.codes import audit as codes
 from corsguard.findings import Finding
 
-LEVELS = frozenset({"http", "server", "location", "if"})
-# The directive that passes a request to an application, and the one that hides its headers.
-PASSES = {
-    "proxy_pass": "proxy_hide_header",
-    "fastcgi_pass": "fastcgi_hide_header",
-    "uwsgi_pass": "uwsgi_hide_header",
-    "grpc_pass": "grpc_hide_header",
-}
 ACAO = "access-control-allow-origin"
 ACAC = "access-control-allow-credentials"
-
-
-@dataclass(frozen=True, slots=True)
-class Header:
-    directive: Directive
-    name: str  # lower-case
-    value: str
-    always: bool
-
-    @property
-    def is_cors(self) -> bool:
-        return self.name.startswith("access-control-")
-
-
-@dataclass(frozen=True, slots=True)
-class Level:
-    """One level of add_header inheritance and what is in effect there."""
-
-    directive: Directive
-    label: str
-    own: tuple[Header, ...]
-    headers: tuple[Header, ...]  # in effect at this level
-    hidden: dict[str, frozenset[str]]  # hide directive -> header names (lower-case)
-    merge: bool
-    guarded: bool  # inside an 'if' that tests the request's Origin
-    parent: Level | None = field(default=None, repr=False)
+# What a preflight answer needs (Fetch, CORS-preflight fetch); Expose-Headers is ignored there,
+# and Max-Age only saves the next preflight.
+PREFLIGHT_HEADERS = frozenset(
+    {
+        ACAO,
+        ACAC,
+        "access-control-allow-methods",
+        "access-control-allow-headers",
+        "access-control-allow-private-network",
+    }
+)
+# What an actual (not preflight) response needs (Fetch, CORS check; CORS-exposed header list).
+ACTUAL_HEADERS = frozenset({ACAO, ACAC, "access-control-expose-headers"})
+APP_HEADER = "upstream_http_access_control_"
 
 
 def audit_nginx(config: NginxConfig) -> list[Finding]:
-    """Every CG5xx finding in ``config``, in file order."""
-    findings = [
+    """Every CG5xx finding in ``config``, one per code and line, in file order."""
+    unparsed = [
         Finding(
             code=codes.UNPARSED.code,
             severity=codes.UNPARSED.severity,
@@ -74,198 +49,310 @@ def audit_nginx(config: NginxConfig) -> list[Finding]:
         )
         for error in config.errors
     ]
+    found: list[Draft] = []
     for root in config.roots:
-        variables = origin_variables(root)
-        findings += regex_findings(root)
-        for level in _levels(root, variables):
-            findings += _level_findings(level, variables)
-    return sorted(findings, key=_order)
+        variables = analyse(root)
+        context = Context(variables, app_sends_cors=_reads_app_cors(root))
+        found += regex_findings(root, variables)
+        tree = list(levels(root, variables))
+        for level in tree:
+            for rule in RULES:
+                found += rule(level, context)
+        found += if_findings(tree)
+    return sorted([*unparsed, *merged(found)], key=_order)
 
 
-def _order(finding: Finding) -> tuple[str, int, str]:
-    file, _, line = finding.location.rpartition(":")
-    return (file, int(line) if line.isdigit() else 0, finding.code)
+def _order(item: Finding) -> tuple[str, int, str]:
+    file, _, line = item.location.rpartition(":")
+    return (file, int(line) if line.isdigit() else 0, item.code)
 
 
-# -- the tree of levels ---------------------------------------------------------------------------
+class Context:
+    """What every rule may consult besides the level: the variables, the application's CORS."""
+
+    __slots__ = ("app_sends_cors", "fill_ins", "variables")
+
+    def __init__(self, variables: Variables, *, app_sends_cors: bool) -> None:
+        self.variables = variables
+        self.app_sends_cors = app_sends_cors
+        self.fill_ins = _fill_ins(variables)
 
 
-def _levels(root: Directive, variables: Variables) -> Iterator[Level]:
-    top = Level(root, "main", (), (), {}, merge=False, guarded=False)
-    yield from _walk(top, variables)
+def _reads_app_cors(root: Directive) -> bool:
+    """The configuration reads the application's own CORS headers, so it knows it sends them."""
+    stack = [root]
+    while stack:
+        directive = stack.pop()
+        if any(APP_HEADER in arg or APP_HEADER in directive.name for arg in directive.args):
+            return True
+        stack.extend(directive.block or ())
+    return False
 
 
-def _walk(parent: Level, variables: Variables) -> Iterator[Level]:
-    for child in parent.directive.block or ():
-        if child.name not in LEVELS or child.block is None:
-            continue
-        own = tuple(_headers(child))
-        merge = parent.merge or any(
-            d.args[:1] == ("merge",) for d in child.children("add_header_inherit")
-        )
-        if any(d.args[:1] in (("on",), ("off",)) for d in child.children("add_header_inherit")):
-            merge = False
-        # ngx_http_headers_module: a level without add_header inherits the parent's lines.
-        headers = parent.headers if not own else (*parent.headers, *own) if merge else own
-        hidden = dict(parent.hidden)
-        for hide in PASSES.values():
-            names = frozenset(d.args[0].lower() for d in child.children(hide) if d.args)
-            if names:
-                hidden[hide] = names
-        guarded = parent.guarded or (child.name == "if" and _tests_origin(child, variables))
-        level = Level(
-            child, _label(child, parent), own, headers, hidden, merge, guarded, parent=parent
-        )
-        yield level
-        yield from _walk(level, variables)
+def _credentials(level: Level) -> bool:
+    headers = (*level.headers, *level.replaced)
+    return any(h.name == ACAC and h.value.lower() == "true" for h in headers)
 
 
-def _headers(block: Directive) -> Iterator[Header]:
-    for directive in block.children("add_header"):
-        if len(directive.args) >= 2:
-            yield Header(
-                directive,
-                directive.args[0].lower(),
-                directive.args[1],
-                always="always" in directive.args[2:],
-            )
+def _allow_origins(level: Level) -> list[Header]:
+    """This level's own Allow-Origin lines: add_header, and more_set_headers written here."""
+    if not level.replaced:
+        return [h for h in level.own if h.name == ACAO]
+    written = {id(d) for d in level.directive.block or ()}
+    replaced = [h for h in level.replaced if id(h.directive) in written]
+    return [h for h in (*level.own, *replaced) if h.name == ACAO]
 
 
-def _label(directive: Directive, parent: Level) -> str:
-    if directive.name == "server":
-        listen = next((d.args[0] for d in directive.children("listen") if d.args), "")
-        names = next((" ".join(d.args) for d in directive.children("server_name")), "")
-        if names:
-            return f"server {names}"
-        return f"server listen {listen}" if listen else "server"
-    if directive.name == "location":
-        return "location " + " ".join(directive.args)
-    if directive.name == "if":
-        condition = " ".join(directive.args)
-        where = f" in {parent.label}" if parent.directive.name == "location" else ""
-        return f"if ({condition}){where}"
-    return directive.name
+# -- the rules, in the order they are run ----------------------------------------------------------
 
 
-def _tests_origin(block: Directive, variables: Variables) -> bool:
-    names = {name for arg in block.args for name in VARIABLE.findall(arg)}
-    return "http_origin" in names or bool(names & variables.validated)
+def not_always(level: Level, context: Context) -> list[Draft]:
+    """CG502: Allow-Origin/-Credentials left off error responses (the only ones 'always' adds).
 
-
-def _reflects(header: Header, level: Level, variables: Variables) -> bool:
-    names = set(VARIABLE.findall(header.value))
-    if names & variables.reflecting:
-        return True
-    return "http_origin" in names and not level.guarded
-
-
-# -- the rules ------------------------------------------------------------------------------------
-
-
-def _level_findings(level: Level, variables: Variables) -> list[Finding]:
-    found: list[Finding] = []
-    where = level.label
-    by_name = {h.name: h for h in level.headers}
-    credentials = ACAC in by_name and by_name[ACAC].value.lower() == "true"
-    covered = _returns_covered_status(level)
+    Methods, Headers and Max-Age only matter on a successful preflight, which 'always' does not
+    change; a block that answers with 'return <2xx/3xx>' is covered without it.
+    """
+    if level.covered_return:
+        return []
+    found = []
     for header in level.own:
-        if not header.is_cors:
+        if header.always or header.name not in (ACAO, ACAC):
             continue
-        original = header.directive.args[0]
-        if not header.always and not covered:
-            fixed = " ".join(quoted(a) for a in (*header.directive.args[:2], "always"))
-            found.append(
-                finding(
-                    codes.NOT_ALWAYS,
-                    header.directive,
-                    f"{where}: add_header {original} has no 'always', so 4xx and 5xx "
-                    "responses leave it out and errors look like CORS failures",
-                    fix=f"Append 'always': add_header {fixed};",
-                )
+        fixed = " ".join(quoted(a) for a in (*header.directive.args[:2], "always"))
+        found.append(
+            finding(
+                codes.NOT_ALWAYS,
+                header.directive,
+                level.label,
+                f"add_header {header.directive.args[0]} has no 'always', so 4xx and 5xx "
+                "responses leave it out and errors look like CORS failures",
+                fix=f"Append 'always': add_header {fixed};",
             )
-        if header.name != ACAO:
-            continue
-        if _reflects(header, level, variables):
-            code = codes.ORIGIN_REFLECTED_CREDENTIALS if credentials else codes.ORIGIN_REFLECTED
-            tail = ", together with Access-Control-Allow-Credentials: true" if credentials else ""
-            found.append(
-                finding(
-                    code,
-                    header.directive,
-                    f"{where}: Access-Control-Allow-Origin echoes the request's Origin "
-                    f"({header.value}) without validating it{tail}, so every website is allowed",
-                    credentials=credentials,
-                )
-            )
-        elif header.value == "*" and credentials:
-            found.append(
-                finding(
-                    codes.WILDCARD_CREDENTIALS,
-                    header.directive,
-                    f"{where}: 'Access-Control-Allow-Origin: *' with "
-                    "'Access-Control-Allow-Credentials: true' fails every credentialed request",
-                )
-            )
-        if "$" in header.value and not any(
-            h.name == "vary" and "origin" in h.value.lower() for h in level.headers
-        ):
-            found.append(
-                finding(
-                    codes.VARY_MISSING,
-                    header.directive,
-                    f"{where}: Access-Control-Allow-Origin is computed from the request "
-                    f"({header.value}) but no 'add_header Vary Origin' is in effect here",
-                )
-            )
-    found += _dropped(level)
-    found += _duplicates(level)
-    found += _options_shortcut(level, variables)
-    found += _proxy_errors(level)
-    found += _limit_except(level)
+        )
     return found
 
 
-# ngx_http_headers_module: add_header without 'always' applies to these statuses.
-ADD_HEADER_STATUSES = frozenset(
-    {"200", "201", "204", "206", "301", "302", "303", "304", "307", "308"}
-)
+def reflected(level: Level, context: Context) -> list[Draft]:
+    """CG503/CG504: the Origin echoed unchecked, through any chain of set/map."""
+    found = []
+    credentials = _credentials(level)
+    for header in _allow_origins(level):
+        if context.variables.kind(header.value, guarded=level.guarded) is not Kind.REFLECTED:
+            continue
+        code = codes.ORIGIN_REFLECTED_CREDENTIALS if credentials else codes.ORIGIN_REFLECTED
+        tail = ", together with Access-Control-Allow-Credentials: true" if credentials else ""
+        found.append(
+            finding(
+                code,
+                header.directive,
+                level.label,
+                f"Access-Control-Allow-Origin echoes the request's Origin ({header.value}) "
+                f"without validating it{tail}, so every website is allowed",
+                credentials=credentials,
+            )
+        )
+    return found
 
 
-def _returns_covered_status(level: Level) -> bool:
-    """The block ends in 'return' with a status add_header covers: 'always' changes nothing."""
-    last = (level.directive.block or ())[-1:]
-    if not last or last[0].name != "return" or not last[0].args:
-        return False
-    status = last[0].args[0]
-    # 'return URL;' is a 302.
-    return status in ADD_HEADER_STATUSES or (len(last[0].args) == 1 and not status.isdigit())
-
-
-def _setting(level: Level | None, name: str) -> Directive | None:
-    """The directive in effect: this level's, else the nearest enclosing level's."""
-    while level is not None:
-        own = next(level.directive.children(name), None)
-        if own is not None:
-            return own
-        level = level.parent
-    return None
-
-
-def _proxy_errors(level: Level) -> list[Finding]:
-    if next(level.directive.children("proxy_pass"), None) is None:
+def wildcard_credentials(level: Level, context: Context) -> list[Draft]:
+    """CG509: '*' with credentials, refused by browsers on credentialed requests."""
+    if not _credentials(level):
         return []
-    intercept = _setting(level, "proxy_intercept_errors")
-    if intercept is None or intercept.args[:1] != ("on",) or not _setting(level, "error_page"):
+    return [
+        finding(
+            codes.WILDCARD_CREDENTIALS,
+            header.directive,
+            level.label,
+            "'Access-Control-Allow-Origin: *' with 'Access-Control-Allow-Credentials: true' "
+            "fails every credentialed request",
+        )
+        for header in _allow_origins(level)
+        if header.value == "*"
+    ]
+
+
+def vary_missing(level: Level, context: Context) -> list[Draft]:
+    """CG507: an Allow-Origin that follows the Origin, cacheable, without 'Vary: Origin'.
+
+    A constant (set/map/geo with one fixed result, or results chosen by something other than
+    the Origin) needs no Vary; nor does a preflight-only 'return 204', which shared caches do
+    not store.
+    """
+    if level.preflight_only or any(
+        h.name == "vary" and "origin" in h.value.lower() for h in (*level.headers, *level.replaced)
+    ):
+        return []
+    return [
+        finding(
+            codes.VARY_MISSING,
+            header.directive,
+            level.label,
+            f"Access-Control-Allow-Origin is computed from the request's Origin ({header.value}) "
+            "but no 'add_header Vary Origin' is in effect here",
+        )
+        for header in _allow_origins(level)
+        if context.variables.kind(header.value, guarded=level.guarded).follows_origin
+    ]
+
+
+def dropped(level: Level, context: Context) -> list[Draft]:
+    """CG506: a nested add_header stops the inheritance of CORS headers this response needs.
+
+    A preflight answer needs Allow-Origin, -Credentials, -Methods and -Headers (Expose-Headers
+    is ignored there); an actual response Allow-Origin, -Credentials and Expose-Headers
+    (Methods, Headers and Max-Age are read from preflights only). Next to an own
+    'Allow-Origin: *', Allow-Credentials changes nothing: credentialed requests fail on '*'.
+    """
+    parent = level.parent
+    if parent is None or not level.own or level.merge:
+        return []
+    needed = PREFLIGHT_HEADERS if level.preflight_only else ACTUAL_HEADERS
+    if any(h.name == ACAO and h.value == "*" for h in level.own):
+        needed -= {ACAC}
+    own = {o.name for o in level.own}
+    lost = [h for h in parent.headers if h.name in needed and h.name not in own]
+    if not lost:
+        return []
+    lost_names = ", ".join(dict.fromkeys(h.directive.args[0] for h in lost))
+    first = level.own[0].directive
+    return [
+        finding(
+            codes.INHERITANCE_DROP,
+            first,
+            level.label,
+            f"'add_header {first.args[0]}' stops nginx inheriting {lost_names} from "
+            f"{parent.label}, so responses here have no "
+            f"{'such header' if len(lost) == 1 else 'such headers'}",
+            dropped=[h.directive.location for h in lost],
+        )
+    ]
+
+
+def duplicates(level: Level, context: Context) -> list[Draft]:
+    """CG501: a second Allow-Origin or Allow-Credentials on the application's responses.
+
+    Browsers merge list headers (Allow-Methods, -Headers, Expose-Headers), so only these two
+    break when both layers send them. No application, no duplicate: 'return' and static files
+    are left alone.
+    """
+    if not level.proxied or level.handler is None:
+        return []
+    if level.directive.name == "if" and not level.own:
+        return []  # the location's own lines, reported for the location
+    hidden = level.hidden.get(PASSES[level.handler.name], frozenset())
+    added = [
+        h
+        for h in level.headers
+        if h.name in (ACAO, ACAC) and h.name not in hidden and not _empty_when_app_sends(h, context)
+    ]
+    if not added:
+        return []
+    added.sort(key=lambda h: h.name != ACAO)
+    hide = PASSES[level.handler.name]
+    upstream = level.handler.args[0] if level.handler.args else "the application"
+    headers = ", ".join(dict.fromkeys(h.directive.args[0] for h in added))
+    if context.app_sends_cors:
+        app = "the application sends its own (the configuration reads $upstream_http_*), so"
+    else:
+        them = "them" if len({h.name for h in added}) > 1 else "it"
+        app = (
+            f"when the application sets {them} too (the configuration does not say whether it "
+            "does),"
+        )
+    hides = " ".join(
+        f"{hide} {name};" for name in dict.fromkeys(h.directive.args[0] for h in added)
+    )
+    return [
+        finding(
+            codes.PROXY_DUPLICATES,
+            added[0].directive,
+            level.label,
+            f"adds {headers} to responses from {level.handler.name} {upstream}; {app} the "
+            "browser sees two values and blocks the response",
+            fix=f"Let one layer own CORS: add '{hides}' next to {level.handler.name} to keep "
+            "nginx's headers, or remove the add_header lines and let the application answer "
+            "CORS.",
+            upstream=upstream,
+            headers=[h.directive.args[0] for h in added],
+            added_at=[h.directive.location for h in added],
+            fix_lines=[f"{hide} {h.directive.args[0]};" for h in added],
+            app_sends_cors=context.app_sends_cors,
+        )
+    ]
+
+
+def _empty_when_app_sends(header: Header, context: Context) -> bool:
+    """``$v`` from a map on the application's own Allow-Origin that is '' whenever it has one.
+
+    nginx does not send an add_header whose value is empty, so such a header only fills in.
+    """
+    used = names(header.value)
+    return (
+        len(used) == 1
+        and header.value.strip() in (f"${used[0]}", f"${{{used[0]}}}")
+        and used[0] in context.fill_ins
+    )
+
+
+def _fill_ins(variables: Variables) -> frozenset[str]:
+    maps: dict[str, bool] = {}
+    for a in variables.assignments:
+        fills = (
+            a.source is not None
+            and f"{APP_HEADER}allow_origin" in a.source
+            and (a.key == "" or a.value == "")
+        )
+        maps[a.target] = maps.get(a.target, True) and fills
+    return frozenset(name for name, fills in maps.items() if fills)
+
+
+def options_shortcut(level: Level, context: Context) -> list[Draft]:
+    """CG505: every preflight answered in nginx for every origin, over an application's policy.
+
+    Without an application behind the location (static files) nginx's answer is the only policy,
+    and '*' or the echo is judged by CG503/CG504/CG509 alone.
+    """
+    if not level.preflight_only or level.returns is None or level.handler is None:
+        return []
+    grants = [
+        h
+        for h in level.headers
+        if h.name == ACAO
+        and (
+            h.value == "*"
+            or context.variables.kind(h.value, guarded=level.guarded) is Kind.REFLECTED
+        )
+    ]
+    if not grants:
+        return []
+    return [
+        finding(
+            codes.OPTIONS_SHORTCUT,
+            level.directive,
+            level.label,
+            f"answers every preflight with 'return {level.returns.args[0]}' and "
+            f"Access-Control-Allow-Origin {grants[0].value}, granting every origin whatever "
+            "the application's policy says",
+        )
+    ]
+
+
+def intercepted_errors(level: Level, context: Context) -> list[Draft]:
+    """CG511: nginx's error_page replaces the application's errors and their CORS headers."""
+    if level.directive.name != "location" or not level.proxied:
+        return []
+    intercept = setting(level, "proxy_intercept_errors")
+    if intercept is None or intercept.args[:1] != ("on",) or not setting(level, "error_page"):
         return []
     if any(h.name == ACAO and h.always for h in level.headers):
         return []
     return [
         finding(
             codes.INTERCEPTED_ERRORS,
-            level.directive,
-            f"{level.label}: 'proxy_intercept_errors on' ({intercept.location}) replaces the "
-            "application's error responses with nginx's error_page, which carries no CORS "
-            "headers",
+            intercept,
+            level.label,
+            "'proxy_intercept_errors on' replaces the application's error responses with "
+            "nginx's error_page, which carries no CORS headers",
         )
     ]
 
@@ -274,110 +361,37 @@ def _proxy_errors(level: Level) -> list[Finding]:
 _RESTRICTIONS = frozenset({"deny", "auth_basic", "auth_request", "auth_jwt"})
 
 
-def _limit_except(level: Level) -> list[Finding]:
-    found: list[Finding] = []
+def limit_except(level: Level, context: Context) -> list[Draft]:
+    """CG512: limit_except refuses OPTIONS, so preflights get 401/403."""
+    found: list[Draft] = []
     cors = any(h.is_cors for h in level.headers)
-    proxied = any(next(level.directive.children(name), None) for name in PASSES)
     for limit in level.directive.children("limit_except"):
         methods = {method.upper() for method in limit.args}
         restricted = any(d.name in _RESTRICTIONS for d in limit.block or ())
-        if "OPTIONS" in methods or not restricted or not (cors or proxied):
+        if "OPTIONS" in methods or not restricted or not (cors or level.handler):
             continue
         allowed = " ".join(limit.args)
         found.append(
             finding(
                 codes.LIMIT_EXCEPT_PREFLIGHT,
                 limit,
-                f"{level.label}: 'limit_except {allowed}' refuses OPTIONS, so every preflight "
-                "is answered 401/403 by nginx without CORS headers",
+                level.label,
+                f"'limit_except {allowed}' refuses OPTIONS, so every preflight is answered "
+                "401/403 by nginx without CORS headers",
                 fix=f"Let preflights through: 'limit_except {allowed} OPTIONS {{ ... }}'.",
             )
         )
     return found
 
 
-def _dropped(level: Level) -> list[Finding]:
-    parent = level.parent
-    if parent is None or not level.own or level.merge:
-        return []
-    inherited = {h.name: h for h in parent.headers if h.is_cors}
-    lost = [h for name, h in inherited.items() if name not in {o.name for o in level.own}]
-    if not lost:
-        return []
-    names = ", ".join(h.directive.args[0] for h in lost)
-    first_own = level.own[0].directive
-    return [
-        finding(
-            codes.INHERITANCE_DROP,
-            level.directive,
-            f"{level.label}: 'add_header {first_own.args[0]}' (line {first_own.line}) stops "
-            f"nginx inheriting {names} from {parent.label}, so responses here have no "
-            f"{'such header' if len(lost) == 1 else 'such headers'}",
-            dropped=[h.directive.location for h in lost],
-        )
-    ]
-
-
-def _duplicates(level: Level) -> list[Finding]:
-    found: list[Finding] = []
-    for name, hide in PASSES.items():
-        for passing in level.directive.children(name):
-            hidden = level.hidden.get(hide, frozenset())
-            added = [h for h in level.headers if h.is_cors and h.name not in hidden]
-            if not added:
-                continue
-            upstream = passing.args[0] if passing.args else "the upstream"
-            headers = ", ".join(dict.fromkeys(h.directive.args[0] for h in added))
-            lines = ", ".join(dict.fromkeys(h.directive.location for h in added))
-            hides = " ".join(
-                f"{hide} {h};" for h in dict.fromkeys(h.directive.args[0] for h in added)
-            )
-            message = (
-                f"{level.label}: adds {headers} ({lines}) to responses from {name} "
-                f"{upstream}; when the application sets them too, the browser sees two values "
-                "and blocks the response"
-            )
-            fix = (
-                f"Let one layer own CORS: add '{hides}' in this location to keep nginx's "
-                "headers, or remove the add_header lines and let the application answer CORS."
-            )
-            found.append(
-                finding(
-                    codes.PROXY_DUPLICATES,
-                    level.directive,
-                    message,
-                    fix=fix,
-                    upstream=upstream,
-                    headers=[h.directive.args[0] for h in added],
-                    added_at=[h.directive.location for h in added],
-                    fix_lines=[f"{hide} {h.directive.args[0]};" for h in added],
-                )
-            )
-    return found
-
-
-def _options_shortcut(level: Level, variables: Variables) -> list[Finding]:
-    directive = level.directive
-    if directive.name != "if" or "OPTIONS" not in [a.strip("'\"").upper() for a in directive.args]:
-        return []
-    if "$request_method" not in directive.args[0]:
-        return []
-    returns = [d for d in directive.children("return") if d.args and d.args[0].startswith("2")]
-    if not returns:
-        return []
-    grants = [
-        h
-        for h in level.headers
-        if h.name == ACAO and (h.value == "*" or _reflects(h, level, variables))
-    ]
-    if not grants:
-        return []
-    return [
-        finding(
-            codes.OPTIONS_SHORTCUT,
-            directive,
-            f"{level.label}: answers every preflight with 'return {returns[0].args[0]}' and "
-            f"Access-Control-Allow-Origin {grants[0].value}, granting every origin whatever "
-            "the application's policy says",
-        )
-    ]
+RULES: tuple[Callable[[Level, Context], list[Draft]], ...] = (
+    duplicates,
+    not_always,
+    reflected,
+    options_shortcut,
+    dropped,
+    vary_missing,
+    wildcard_credentials,
+    intercepted_errors,
+    limit_except,
+)

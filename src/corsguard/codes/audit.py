@@ -267,6 +267,21 @@ LIMIT_EXCEPT_PREFLIGHT = Code(
     "Add OPTIONS to the methods limit_except lets through, for example "
     "'limit_except GET POST OPTIONS { deny all; }'.",
 )
+IF_LOSES_CORS_HEADERS = Code(
+    "CG513",
+    "if-loses-cors-headers",
+    Severity.HIGH,
+    "an 'if' that wins over another 'if' leaves out its CORS headers",
+    "nginx runs the 'if' blocks of a location in order, and each one whose condition holds "
+    "replaces the location's configuration, add_header lines included; a 'return' stops the "
+    "run. When two of them match the same request, the response gets only the headers of the "
+    "last one (or of the one that returned): a preflight answered by 'if ($request_method = "
+    "OPTIONS) { ... return 204; }' goes out without the Access-Control-Allow-Origin (or "
+    "-Credentials) another 'if ($http_origin ~ ...)' adds, and the browser blocks it.",
+    "Repeat the CORS add_header lines in every 'if' that can match a cross-origin request (an "
+    "include file keeps them in one place), or compute the values with map and add them once, "
+    "outside any 'if'.",
+)
 INCLUDE_NOT_FOUND = Code(
     "CG514",
     "include-not-found",
@@ -319,6 +334,7 @@ NGINX_CODES = register(
     UNPARSED,
     INTERCEPTED_ERRORS,
     LIMIT_EXCEPT_PREFLIGHT,
+    IF_LOSES_CORS_HEADERS,
     INCLUDE_NOT_FOUND,
     UNKNOWN_DIRECTIVE,
 )
