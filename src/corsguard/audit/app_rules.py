@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from corsguard.audit.introspect import AppNode, Layer
+from corsguard.audit.route_walk import FRAMEWORK_ROUTES
 from corsguard.codes import Code
 from corsguard.codes import audit as codes
 from corsguard.codes import policy as policy_codes
@@ -54,7 +55,28 @@ def audit_app(target: str, root: AppNode) -> list[Finding]:
             )
         )
     findings += _walk(target, root, outer_cors=0, any_cors=any_cors)
+    no_routes = _no_routes(target, root)
+    if no_routes is not None:
+        findings.append(no_routes)
     return findings
+
+
+def _no_routes(target: str, root: AppNode) -> Finding | None:
+    """Nothing to request is a finding of its own: an audit that checked nothing found nothing."""
+    routes = [
+        route for node in root.walk() for route in node.routes if route.name not in FRAMEWORK_ROUTES
+    ]
+    if routes:
+        return None
+    skipped = sorted({kind for node in root.walk() for kind in node.skipped})
+    why = f"; the router holds entries it could not follow: {', '.join(skipped)}" if skipped else ""
+    return _finding(
+        codes.NO_ROUTES,
+        target,
+        f"{target}: no route found in the app (documentation routes aside), so no request "
+        f"could be checked{why}",
+        skipped=skipped,
+    )
 
 
 def _walk(target: str, node: AppNode, *, outer_cors: int, any_cors: bool) -> list[Finding]:

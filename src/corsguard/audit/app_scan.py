@@ -7,10 +7,12 @@ scan's own probes and classifier, and findings from HIGH up are kept, under the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from corsguard.audit.app_probe import BASE_URL, FRAMEWORK_ROUTES, ProbeOutcome, concrete_path
-from corsguard.audit.introspect import AppNode, Route
+from corsguard.audit.app_probe import BASE_URL, ProbeOutcome
+from corsguard.audit.introspect import AppNode
+from corsguard.audit.route_walk import FRAMEWORK_ROUTES, Route
 from corsguard.codes import Severity
 from corsguard.findings import Finding
 
@@ -23,7 +25,11 @@ SCAN_TIMEOUT = 2.0
 ATTACKER_LABEL = "corsguard-audit"
 
 
-def scan_in_process(target: str, app: Any, root: AppNode, origins: list[str]) -> ProbeOutcome:
+def scan_in_process(
+    target: str, app: Any, root: AppNode, origins: list[str], *, probe_unsafe: bool = False
+) -> ProbeOutcome:
+    """Scan a few routes of ``app``; without ``probe_unsafe`` only requests that run no handler
+    with an unsafe method: GET and HEAD as they are, other methods by their preflights."""
     from corsguard.scan.probes import parse_trusted
     from corsguard.scan.runner import ScanOptions, Target, scan
 
@@ -38,7 +44,7 @@ def scan_in_process(target: str, app: Any, root: AppNode, origins: list[str]) ->
         return outcome
     routes = _representative(
         [
-            route
+            replace(route, methods=_scanned_methods(route.methods, probe_unsafe))
             for node in root.walk()
             for route in node.routes
             if not route.websocket and route.name not in FRAMEWORK_ROUTES
@@ -48,7 +54,7 @@ def scan_in_process(target: str, app: Any, root: AppNode, origins: list[str]) ->
     kept = 0
     for route in routes:
         methods = tuple(m for m in route.methods if m not in ("HEAD", "OPTIONS")) or ("GET",)
-        url = BASE_URL + concrete_path(route.path)
+        url = BASE_URL + route.request_path
         try:
             [result] = scan([Target(url, methods)], trusted, options)
         except Exception as error:  # the app raised through the transport: note it, go on
@@ -66,6 +72,15 @@ def scan_in_process(target: str, app: Any, root: AppNode, origins: list[str]) ->
         f"{kept} finding(s) at or above {KEEP_FROM}"
     )
     return outcome
+
+
+def _scanned_methods(methods: tuple[str, ...], probe_unsafe: bool) -> tuple[str, ...]:
+    """The scan sends POST as a simple request (a form post needs no preflight), which runs the
+    handler: without ``probe_unsafe`` it is left out. The other unsafe methods are never
+    simple, so the scan only preflights them."""
+    if probe_unsafe:
+        return methods
+    return tuple(method for method in methods if method != "POST")
 
 
 def _representative(routes: list[Route]) -> list[Route]:

@@ -44,7 +44,7 @@ class FixSnippet:
     installed: bool = False  # corsguard.install is already in place: keep it, adjust options
 
 
-def fix_for(root: AppNode) -> FixSnippet:
+def fix_for(root: AppNode, module: Any = None) -> FixSnippet:
     """The replacement for the first CORS layer found in ``root`` (or a starting point).
 
     When ``corsguard.install`` already put its layer in the app there is nothing to replace

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from corsguard.audit.route_walk import Route, walk_routes
+
 Implementation = Literal["corsguard", "starlette", "unknown"]
 LayerKind = Literal["cors", "middleware", "errors", "exceptions"]
 
@@ -58,15 +60,6 @@ class Layer:
 
 
 @dataclass(frozen=True, slots=True)
-class Route:
-    path: str  # full path, mount prefixes included
-    methods: tuple[str, ...]  # empty for websocket routes
-    name: str
-    websocket: bool = False
-    source: str = ""  # "file:line" of the endpoint
-
-
-@dataclass(frozen=True, slots=True)
 class AppNode:
     """An app (the target, or a mounted sub-app) with its layers and routes."""
 
@@ -78,6 +71,7 @@ class AppNode:
     children: tuple[AppNode, ...] = ()
     redirect_slashes: bool = False
     exception_handlers: tuple[str, ...] = field(default=())
+    skipped: tuple[str, ...] = ()  # type names of router entries the walk could not follow
 
     @property
     def cors_layers(self) -> tuple[Layer, ...]:
@@ -115,16 +109,22 @@ def introspect(app: Any, *, label: str = "app", prefix: str = "") -> AppNode:
     else:
         return AppNode(label, prefix, type(current).__name__, tuple(wrappers), ())
 
-    routes, children = _routes(router, prefix)
+    found = walk_routes(
+        router,
+        prefix,
+        lambda inner, where, at: introspect(inner, label=where, prefix=at),
+        is_router=lambda obj: _is_router(obj) and not _is_starlette(obj),
+    )
     return AppNode(
         label=label,
         prefix=prefix,
         kind=kind,
         layers=tuple(layers),
-        routes=tuple(routes),
-        children=tuple(children),
+        routes=tuple(found.routes),
+        children=tuple(found.children),
         redirect_slashes=bool(getattr(router, "redirect_slashes", False)),
         exception_handlers=handlers,
+        skipped=tuple(found.skipped),
     )
 
 
@@ -238,40 +238,6 @@ def _cors_implementation(cls: Any) -> Implementation | None:
         if base.__name__ == "CORSMiddleware" and module.startswith("corsguard."):
             return "corsguard"
     return None
-
-
-def _routes(router: Any, prefix: str) -> tuple[list[Route], list[AppNode]]:
-    routes: list[Route] = []
-    children: list[AppNode] = []
-    for route in getattr(router, "routes", ()):
-        path = getattr(route, "path", "")
-        kind = type(route).__name__
-        inner = getattr(route, "app", None)
-        if kind in ("Mount", "Host") or (hasattr(route, "routes") and inner is not None):
-            where = prefix + path if kind == "Mount" else prefix
-            label = f"mount {where or '/'}" if kind == "Mount" else f"host {route.host}"
-            if inner is not None and (_is_router(inner) and not _is_starlette(inner)):
-                more_routes, more_children = _routes(inner, where)
-                routes += more_routes
-                children += more_children
-            elif inner is not None:
-                children.append(introspect(inner, label=label, prefix=where))
-            continue
-        methods = getattr(route, "methods", None)
-        if kind == "WebSocketRoute" or (methods is None and "websocket" in kind.lower()):
-            routes.append(Route(prefix + path, (), getattr(route, "name", ""), websocket=True))
-            continue
-        if methods is None:
-            continue
-        routes.append(
-            Route(
-                prefix + path,
-                tuple(sorted(methods)),
-                str(getattr(route, "name", "") or ""),
-                source=source_of(getattr(route, "endpoint", None)),
-            )
-        )
-    return routes, children
 
 
 def source_of(obj: Any) -> str:

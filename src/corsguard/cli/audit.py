@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from corsguard.cli import exitcodes
+from corsguard.cli.app_options import add_app_arguments
 from corsguard.codes import Severity
 
 FORMATS = ("text", "json", "sarif")
@@ -50,10 +51,14 @@ def register(subparsers: Any) -> None:
         "configuration rules only",
     )
     parser.add_argument(
-        "--factory",
+        "--probe-unsafe",
         action="store_true",
-        help="apps: TARGET names an app factory, called without arguments (as uvicorn --factory)",
+        help="apps: also send the actual POST, PUT, PATCH, DELETE (any method but GET, HEAD and "
+        "OPTIONS) requests, which RUN THEIR HANDLERS against the app's real database and "
+        "services; use only on a disposable environment. Without it those routes are checked "
+        "by their preflight only",
     )
+    add_app_arguments(parser, scope="apps: ")
     parser.set_defaults(handler=run)
 
 
@@ -73,7 +78,13 @@ def run(args: argparse.Namespace) -> int:
         )
         return exitcodes.USAGE
     try:
-        result = audit_target(args.target, probe=not args.no_probe, factory=args.factory)
+        result = audit_target(
+            args.target,
+            probe=not args.no_probe,
+            factory=args.factory,
+            lifespan=args.lifespan,
+            probe_unsafe=args.probe_unsafe,
+        )
     except AUDIT_ERRORS as error:
         print(f"corsguard audit: {error}", file=sys.stderr)
         return exitcodes.USAGE
