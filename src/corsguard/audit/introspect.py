@@ -145,12 +145,23 @@ def _declared_layers(app: Any) -> list[Layer]:
     # build_middleware_stack); its 500 responses never pass through a CORS layer declared here.
     layers = [Layer("ServerErrorMiddleware", "errors", wrapper=False, module="starlette")]
     for entry in getattr(app, "user_middleware", ()):
-        cls = getattr(entry, "cls", None)
-        args = tuple(getattr(entry, "args", ()))
-        kwargs = dict(getattr(entry, "kwargs", {}))
+        cls, args, kwargs = declared_options(entry)
         layers.append(_declared_layer(cls, args, kwargs))
     layers.append(Layer("ExceptionMiddleware", "exceptions", wrapper=False, module="starlette"))
     return layers
+
+
+def declared_options(entry: Any) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
+    """The class, positional and keyword options of one ``user_middleware`` entry.
+
+    Starlette 0.35 split ``Middleware.options`` into ``args`` and ``kwargs``; FastAPI before
+    0.109 runs on the older Starlette, so both spellings are read.
+    """
+    cls = getattr(entry, "cls", None)
+    kwargs = getattr(entry, "kwargs", None)
+    if kwargs is None:
+        kwargs = getattr(entry, "options", None)
+    return cls, tuple(getattr(entry, "args", ()) or ()), dict(kwargs or {})
 
 
 def _declared_layer(cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Layer:
@@ -217,7 +228,14 @@ def _starlette_instance(obj: Any) -> dict[str, Any]:
         "allow_headers": ["*"]
         if getattr(obj, "allow_all_headers", False)
         else list(getattr(obj, "allow_headers", ())),
-        "allow_credentials": bool(getattr(obj, "allow_credentials", False)),
+        # Starlette before 0.37 keeps allow_credentials only as the header it adds.
+        "allow_credentials": bool(
+            getattr(
+                obj,
+                "allow_credentials",
+                simple.get("Access-Control-Allow-Credentials") == "true",
+            )
+        ),
         "allow_origin_regex": getattr(regex, "pattern", regex),
         "allow_private_network": bool(getattr(obj, "allow_private_network", False)),
         "expose_headers": [h.strip() for h in expose.split(",") if h.strip()],
