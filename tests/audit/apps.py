@@ -246,3 +246,48 @@ def no_routes(**cors: Any) -> FastAPI:
     if cors:
         app.add_middleware(CORSMiddleware, **cors)
     return app
+
+
+# -- side effects ---------------------------------------------------------------------------------
+
+CALLS: list[str] = []
+
+
+def recording_app() -> FastAPI:
+    """Every handler records that it ran: the audit must run only the safe ones by default."""
+    app = FastAPI()
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["https://app.example.com"],
+        allow_methods=["*"],
+        allow_headers=["*"],
+    )
+    router = APIRouter(prefix="/orders")
+
+    @router.get("/")
+    async def list_orders() -> list[str]:
+        CALLS.append("GET listed")
+        return []
+
+    @router.post("/")
+    async def place_order() -> dict[str, str]:
+        CALLS.append("POST order placed")
+        return {}
+
+    @router.put("/{order_id}")
+    async def replace_order(order_id: int) -> dict[str, str]:
+        CALLS.append("PUT replaced")
+        return {}
+
+    @router.patch("/{order_id}")
+    async def amend_order(order_id: int) -> dict[str, str]:
+        CALLS.append("PATCH amended")
+        return {}
+
+    @router.delete("/{order_id}")
+    async def delete_order(order_id: int) -> dict[str, str]:
+        CALLS.append("DELETE deleted")
+        return {}
+
+    app.include_router(router, prefix="/api")
+    return app
