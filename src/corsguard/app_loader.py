@@ -86,8 +86,8 @@ def load_app(target: str, *, factory: bool = False) -> Any:
         raise config_error(f"{target}: importing {module_name!r}", error) from error
     except Exception as error:
         raise AppLoadError(
-            f"{target}: importing {module_name!r} raised {type(error).__name__}: {error}"
-            f"{_at(error)}; the module must import without a running server or extra setup."
+            f"{target}: importing {module_name!r} raised {type(error).__name__}{_at(error)}: "
+            f"{error}; the module must import without a running server or extra setup."
         ) from error
     value: Any = module
     for part in attr_path.split("."):
@@ -98,7 +98,7 @@ def load_app(target: str, *, factory: bool = False) -> Any:
         except Exception as error:  # a module __getattr__ or a property that raised
             raise AppLoadError(
                 f"{target}: reading {attr_path!r} from {module_name!r} raised "
-                f"{type(error).__name__}: {error}{_at(error)}; fix what the message names (such "
+                f"{type(error).__name__}{_at(error)}: {error}; fix what the message names (such "
                 "as an environment variable) and run again."
             ) from error
         if value is _MISSING:
@@ -150,7 +150,7 @@ def _call_factory(target: str, factory: Any) -> Any:
         raise config_error(f"{target}: the app factory", error) from error
     except Exception as error:
         raise AppLoadError(
-            f"{target}: the app factory raised {type(error).__name__}: {error}{_at(error)}; it "
+            f"{target}: the app factory raised {type(error).__name__}{_at(error)}: {error}; it "
             "must build the app without arguments, as uvicorn --factory calls it."
         ) from error
     if inspect.isawaitable(app):

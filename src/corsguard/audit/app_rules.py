@@ -227,7 +227,48 @@ def _order_findings(where: str, node: AppNode) -> list[Finding]:
 
 
 def _route_findings(where: str, node: AppNode, covered: int) -> Iterator[Finding]:
+    yield from _option_route_findings(where, node, covered)
+    redirected = _redirected_routes(node)
+    if not redirected:
+        return
+    # One cause (redirect_slashes with routes declared with a slash): one finding, every path.
+    paths = list(redirected)
+    first = paths[0]
+    twin = first[:-1]
+    more = len(paths) - 1
+    also = f"; the same for {more} more route(s): {', '.join(paths[1:])}" if more else ""
+    yield _finding(
+        codes.SLASH_REDIRECT,
+        f"{where} {first}" + (f" (+{more} more)" if more else ""),
+        f"{where} route {first}: a call to {twin} is answered 307 with a Location built from "
+        "the request's scheme; a redirected preflight fails, and behind a TLS proxy the "
+        f"redirect to http:// is blocked as mixed content{also}",
+        route=first,
+        routes=paths,
+        methods=sorted({m for methods in redirected.values() for m in methods}),
+        source=next(r.source for r in node.routes if r.path == first),
+    )
+
+
+def _redirected_routes(node: AppNode) -> dict[str, set[str]]:
+    """Routes declared with a trailing slash whose other spelling redirect_slashes answers."""
+    if not node.redirect_slashes:
+        return {}
     paths = {route.path for route in node.routes}
+    found: dict[str, set[str]] = {}
+    for route in node.routes:
+        if (
+            not route.websocket
+            and route.path.endswith("/")
+            and route.path != "/"
+            and "{" not in route.path
+            and route.path[:-1] not in paths
+        ):
+            found.setdefault(route.path, set()).update(route.methods)
+    return found
+
+
+def _option_route_findings(where: str, node: AppNode, covered: int) -> Iterator[Finding]:
     for route in node.routes:
         if route.websocket:
             continue
@@ -246,24 +287,6 @@ def _route_findings(where: str, node: AppNode, covered: int) -> Iterator[Finding
                 message,
                 severity_up=not covered,
                 route=route.path,
-                source=route.source,
-            )
-        twin = route.path[:-1] if route.path.endswith("/") else route.path + "/"
-        if (
-            node.redirect_slashes
-            and route.path.endswith("/")
-            and route.path != "/"
-            and "{" not in route.path
-            and twin not in paths
-        ):
-            yield _finding(
-                codes.SLASH_REDIRECT,
-                f"{where} {route.path}",
-                f"{where} route {route.path}: a call to {twin} is answered 307 with a Location "
-                f"built from the request's scheme; a redirected preflight fails, and behind a "
-                "TLS proxy the redirect to http:// is blocked as mixed content",
-                route=route.path,
-                methods=list(route.methods),
                 source=route.source,
             )
 
