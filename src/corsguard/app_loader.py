@@ -38,9 +38,26 @@ def config_error(where: str, error: ConfigError) -> AppConfigError:
 
 
 def raised_at(error: BaseException) -> str:
-    """``file:line in function`` of the app's own frame that raised ``error``, if any."""
+    """``file:line in function`` of the app's own frame that raised ``error``, if any.
+
+    The innermost frame in a file under the current directory (the project, as uvicorn runs
+    it) that exists on disk; compiled libraries report relative names such as
+    ``pydantic/main.py`` that are not the app's.
+    """
+    import traceback
+
     from corsguard.check.exchange import app_error
 
+    here = os.path.abspath(os.getcwd()) + os.sep
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        path = os.path.abspath(frame.filename)
+        if (
+            path.startswith(here)
+            and os.path.isfile(path)
+            and "site-packages" not in path
+            and os.sep + "corsguard" + os.sep not in path[len(here) - 1 :]
+        ):
+            return f"{os.path.relpath(path)}:{frame.lineno} in {frame.name}"
     return app_error("", error).where
 
 

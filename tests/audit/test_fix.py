@@ -207,17 +207,18 @@ def test_a_refused_computed_value_is_to_be_corrected_where_it_is_defined(
 def test_fix_finds_the_declaration_in_another_module_of_the_project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    factory = MAIN.replace(
-        "app = FastAPI()\napp.add_middleware(",
-        "def build():\n    app = FastAPI()\n    app.add_middleware(",
-    )
-    factory = factory.replace("\n    CORSMiddleware,", "\n        CORSMiddleware,")
     factory = (
-        "\n".join(
-            ("    " + line if line.startswith(("    allow", "    max_age", ")")) else line)
-            for line in factory.splitlines()
-        )
-        + "\n    return app\n"
+        "from fastapi import FastAPI\n"
+        "from starlette.middleware.cors import CORSMiddleware\n\n"
+        "from {package}.settings import settings\n\n\n"
+        "def build():\n"
+        "    application = FastAPI()\n"
+        "    application.add_middleware(\n"
+        "        CORSMiddleware,\n"
+        "        allow_origins=settings.all_cors_origins,\n"
+        "        allow_methods=['GET'],\n"
+        "    )\n"
+        "    return application\n"
     )
     main = "from {package}.factory import build\n\napp = build()\n"
     _project(
@@ -229,7 +230,9 @@ def test_fix_finds_the_declaration_in_another_module_of_the_project(
     result = audit_app_target("fixproj_c.main:app", probe=False)
     assert result.fix is not None
     assert "allow_origins=settings.all_cors_origins," in result.fix.code
-    assert "fixproj_c/factory.py:" in result.fix.code
+    assert "# fixproj_c/factory.py:9: the current CORS middleware." in result.fix.code
+    # The snippet names the app as the code that adds the middleware does.
+    assert result.fix.code.endswith("install(application, policy)\n")
 
 
 def test_fix_keeps_a_double_star_expression(

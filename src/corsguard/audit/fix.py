@@ -129,6 +129,7 @@ def snippet(
         from_splat=from_splat,
         warnings=warnings,
         where=declaration.where if declaration is not None else "",
+        app=(declaration.app if declaration is not None else "") or "app",
     )
     return FixSnippet(code, options, tuple(changes))
 
@@ -303,6 +304,7 @@ def render(
     from_splat: frozenset[str] = frozenset(),
     warnings: Sequence[str] = (),
     where: str = "",
+    app: str = "app",
 ) -> str:
     """The snippet: imports, the policy, and the one line that installs it outermost."""
     expressions = expressions or {}
@@ -321,22 +323,31 @@ def render(
             lines.append(f"    {name}={_literal(options[name])},")
     if splat is not None:
         lines.append(f"    **{splat},")
-    old = "app.add_middleware(CORSMiddleware, ...) call" if declared else "CORSMiddleware(app, ...)"
+    old = (
+        f"{app}.add_middleware(CORSMiddleware, ...) call"
+        if declared
+        else "CORSMiddleware(app, ...)"
+    )
     lines += [")", ""]
     if where:
         lines.append(f"# {where}: the current CORS middleware.")
-    lines += [
-        f"# Delete the {old}, and install corsguard after every",
-        "# other middleware: it then runs first, answers preflights before authentication, and",
-        "# keeps CORS headers on unhandled-exception 500s.",
-    ]
+    lines += []
+    lines += textwrap.wrap(
+        f"Delete the {old}, and install corsguard after every other middleware: it then runs "
+        "first, answers preflights before authentication, and keeps CORS headers on "
+        "unhandled-exception 500s.",
+        92,
+        initial_indent="# ",
+        subsequent_indent="# ",
+        break_long_words=False,
+    )
     if framework:
         # install() wraps the app's own stack; the app object stays the one to serve.
-        lines.append("install(app, policy)")
+        lines.append(f"install({app}, policy)")
     else:
         lines += [
             "# Serve the returned middleware: it wraps the app.",
-            "app = install(app, policy)",
+            f"{app} = install({app}, policy)",
         ]
     return "\n".join(lines) + "\n"
 

@@ -52,6 +52,7 @@ class Declaration:
     expressions: Mapping[str, str]  # option name -> source text, for values that are not literals
     literals: frozenset[str]  # option names whose values are literals
     splat: str | None = None  # the ``**expression`` that supplies the other options
+    app: str = ""  # the expression add_middleware is called on (``application``), if any
 
     @property
     def where(self) -> str:
@@ -160,12 +161,17 @@ def _declaration(path: Path, source: str, call: ast.Call) -> Declaration:
         else:
             # A call spread over lines is written on one, as ast prints it.
             expressions[keyword.arg] = ast.unparse(keyword.value) if "\n" in text else text
+    func = call.func
+    receiver = ""
+    if isinstance(func, ast.Attribute) and func.attr == "add_middleware":
+        receiver = ast.get_source_segment(source, func.value) or ""
     return Declaration(
         file=_relative(path),
         line=call.lineno,
         expressions=expressions,
         literals=frozenset(literals),
         splat=splat,
+        app=receiver if receiver.isidentifier() else "",
     )
 
 
