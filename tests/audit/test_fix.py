@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,14 @@ def _bare_app() -> Any:
     return FastAPI()
 
 
+@pytest.fixture
+def _fresh_basic_example() -> Iterator[None]:
+    """The test installs corsguard into the example's app: other tests get it as written."""
+    yield
+    importlib.reload(importlib.import_module("examples.basic"))
+
+
+@pytest.mark.usefixtures("_fresh_basic_example")
 def test_basic_example_fix_executes_and_answers_preflights_before_the_session_check() -> None:
     result = audit_app_target("examples.basic:app", probe=False)
     assert result.fix is not None
