@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -34,9 +35,29 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     EVENTS.append("shutdown")
 
 
+def _with_lifespan(lifespan: Any) -> FastAPI:
+    """A FastAPI app with ``lifespan``: as ``lifespan=`` (FastAPI 0.93 on), or as the startup
+    and shutdown event handlers of older versions, which newer ones no longer have."""
+    if "lifespan" in inspect.signature(FastAPI.__init__).parameters:
+        return FastAPI(lifespan=lifespan)
+    app = FastAPI()
+    context: list[Any] = []
+
+    async def startup() -> None:
+        context.append(lifespan(app))
+        await context[-1].__aenter__()
+
+    async def shutdown() -> None:
+        await context[-1].__aexit__(None, None, None)
+
+    app.add_event_handler("startup", startup)
+    app.add_event_handler("shutdown", shutdown)
+    return app
+
+
 def pool_app(routes: int = 19) -> FastAPI:
     """Every route reads the pool the lifespan opens; without the lifespan each one fails."""
-    app = FastAPI(lifespan=_lifespan)
+    app = _with_lifespan(_lifespan)
     app.add_middleware(CORSMiddleware, allow_origins=[ORIGIN])
     router = APIRouter(prefix="/api")
     for number in range(routes):
@@ -74,7 +95,7 @@ async def _broken(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-broken_startup = FastAPI(lifespan=_broken)
+broken_startup = _with_lifespan(_broken)
 
 
 async def no_lifespan_support(scope: Any, receive: Any, send: Any) -> None:

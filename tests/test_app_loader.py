@@ -76,3 +76,35 @@ def test_exception_from_module_getattr_is_reported(
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(AppLoadError, match=r"raised KeyError at .*: 'CORS_PROFILE is not set'"):
         load_app("lazy_app_module:app")
+
+
+def test_an_exception_from_library_code_points_at_the_projects_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Compiled libraries (pydantic 1) report frames as relative names that are not on disk.
+    (tmp_path / "settings_from_library.py").write_text(
+        "def load():\n"
+        "    exec(compile(\"raise ValueError('field required')\", 'fakelib/main.py', 'exec'))\n"
+        "\n"
+        "\n"
+        "settings = load()\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(AppLoadError) as raised:
+        load_app("settings_from_library:app")
+    assert "raised ValueError at settings_from_library.py:2 in load: field required" in str(
+        raised.value
+    )
+
+
+def test_a_function_without_parameters_is_taken_for_a_factory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "factory_module.py").write_text(
+        "def create_app():\n    return None\n\n\nasync def app(scope, receive, send):\n    pass\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(AppLoadError, match="pass --factory, as with uvicorn --factory"):
+        load_app("factory_module:create_app")
+    assert callable(load_app("factory_module:app"))  # an ASGI function app is not a factory

@@ -191,3 +191,22 @@ def test_import_failure_names_the_file_and_line(
     assert main(["check", "/", "--origin", ORIGIN, "--app", "settings_at_import:app"]) == 2
     err = capsys.readouterr().err
     assert "settings_at_import.py:3 in <module>: 'APP_TITLE_FOR_CORSGUARD_TEST'" in err
+
+
+@pytest.mark.uvicorn
+def test_the_started_app_can_be_served_on_loopback_for_a_real_browser() -> None:
+    # check --app --browser serves the app with uvicorn in a thread of its own; requests still
+    # run on the loop the lifespan opened the pool on.
+    from corsguard.check.serve import serve_on_loopback
+
+    with (
+        running(lifespan_apps.pool_app(routes=1)) as served,
+        serve_on_loopback(served) as (
+            base,
+            errors,
+        ),
+    ):
+        response = httpx.get(f"{base}/api/r0", headers={"Origin": ORIGIN})
+    assert response.json() == {"row": "row"}
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+    assert errors == []
