@@ -6,7 +6,7 @@ import asyncio
 import inspect
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -50,8 +50,9 @@ def _with_lifespan(lifespan: Any) -> FastAPI:
     async def shutdown() -> None:
         await context[-1].__aexit__(None, None, None)
 
-    app.add_event_handler("startup", startup)
-    app.add_event_handler("shutdown", shutdown)
+    old_api = cast(Any, app)  # FastAPI before 0.93 only; the installed stubs may lack it
+    old_api.add_event_handler("startup", startup)
+    old_api.add_event_handler("shutdown", shutdown)
     return app
 
 

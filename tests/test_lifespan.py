@@ -210,3 +210,20 @@ def test_the_started_app_can_be_served_on_loopback_for_a_real_browser() -> None:
     assert response.json() == {"row": "row"}
     assert response.headers["access-control-allow-origin"] == ORIGIN
     assert errors == []
+
+
+async def _never_listens(scope: Any, receive: Any, send: Any) -> None:
+    await asyncio.sleep(3600)
+
+
+def test_auto_serves_an_app_that_never_awaits_its_lifespan_events(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("corsguard.lifespan.LISTEN_GRACE", 0.05)
+    with running(_never_listens, "auto") as served:
+        assert served is _never_listens
+    with (
+        pytest.raises(LifespanError, match=r"did not finish within 0\.2 s"),
+        running(_never_listens, "on", startup_timeout=0.2),
+    ):
+        pass  # pragma: no cover - never entered

@@ -5,8 +5,9 @@ without it fails in the handler (``'State' object has no attribute 'pool'``) and
 looks broken for a reason no deployed server has. So ``check --app``, ``scan --app`` and
 ``audit`` run the startup first and the shutdown at the end, with uvicorn's three modes:
 
-- ``auto``: run it; an app that raises before completing startup (it does not speak the
-  lifespan protocol) is served without one, as uvicorn does;
+- ``auto``: run it; an app that does not speak the lifespan protocol is served without one, as
+  uvicorn does: one that raises or returns before completing startup, and one that does not
+  await its first event within ``LISTEN_GRACE`` (uvicorn would wait for it forever);
 - ``on``: run it; any failure is an error;
 - ``off``: never run it.
 
@@ -36,6 +37,8 @@ from corsguard.policy import ConfigError
 LifespanMode = Literal["auto", "on", "off"]
 LIFESPAN_MODES: tuple[LifespanMode, ...] = ("auto", "on", "off")
 STARTUP_TIMEOUT = 30.0
+# How long an app has to await its first lifespan event before ``auto`` serves it without one.
+LISTEN_GRACE = 2.0
 SHUTDOWN_TIMEOUT = 10.0
 
 Scope = MutableMapping[str, Any]
@@ -63,13 +66,19 @@ class _Session:
         self._events: asyncio.Queue[Message] | None = None
         self._task: Future[None] | None = None
         self.started = False
+        self._listening = threading.Event()  # the app awaited receive(): it speaks lifespan
         self._outcome: dict[str, Future[Message]] = {}
 
     def run(self, coroutine: Any, timeout: float) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
-    def startup(self, timeout: float) -> Message:
-        """Send ``lifespan.startup``; the app's answer, or ``{"type": "error", ...}``."""
+    def startup(self, timeout: float, *, patient: bool) -> Message:
+        """Send ``lifespan.startup``; the app's answer, or ``{"type": "error", ...}``.
+
+        An app that speaks the protocol awaits ``receive()`` first. Unless ``patient``, one
+        that has not within ``LISTEN_GRACE`` (it treats every scope as a request, or waits on
+        something else) gets ``{"type": "silent"}`` instead of the full ``timeout``.
+        """
         self._outcome = {"startup": Future(), "shutdown": Future()}
         events: asyncio.Queue[Message] = self.run(_queue(), timeout)
         self._events = events
@@ -80,6 +89,9 @@ class _Session:
         }
         self._task = asyncio.run_coroutine_threadsafe(self._main(scope, events), self.loop)
         self.loop.call_soon_threadsafe(events.put_nowait, {"type": "lifespan.startup"})
+        listened = patient or self._listening.wait(min(LISTEN_GRACE, timeout))
+        if not listened and not self._outcome["startup"].done():
+            return {"type": "silent"}
         answer = self._outcome["startup"].result(timeout)
         self.started = answer.get("type") == "lifespan.startup.complete"
         return answer
@@ -93,6 +105,7 @@ class _Session:
 
     async def _main(self, scope: Scope, events: asyncio.Queue[Message]) -> None:
         async def receive() -> Message:
+            self._listening.set()
             return await events.get()
 
         async def send(message: Message) -> None:
@@ -114,6 +127,11 @@ class _Session:
                 _settle(future, ended)
 
     def close(self) -> None:
+        if self._task is not None and not self._task.done():
+            # An app still inside its lifespan (it never answered): cancel it, let it unwind.
+            self._task.cancel()
+            with contextlib.suppress(Exception):
+                self.run(asyncio.sleep(0.01), SHUTDOWN_TIMEOUT)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=SHUTDOWN_TIMEOUT)
         if not self._thread.is_alive():
@@ -172,7 +190,7 @@ def running(
     session = _Session(app)
     try:
         try:
-            answer = session.startup(startup_timeout)
+            answer = session.startup(startup_timeout, patient=mode == "on")
         except concurrent.futures.TimeoutError:
             raise LifespanError(
                 f"lifespan startup did not finish within {startup_timeout:g} s; it may be "
@@ -189,7 +207,8 @@ def running(
             raise LifespanError(_failed_message(str(answer.get("message") or "")))
         if mode == "on":
             raise LifespanError(_unsupported_message(error))
-        # auto: the app does not speak the lifespan protocol; serve it as it is.
+        # auto: the app does not speak the lifespan protocol (it raised, returned, or never
+        # listened); serve it as it is.
         yield app
     finally:
         if session.started:
