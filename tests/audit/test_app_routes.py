@@ -188,3 +188,12 @@ def test_credentials_read_from_a_constructed_starlette_middleware() -> None:
     [layer] = introspect(app).cors_layers
     assert layer.cors is not None
     assert layer.cors.options["allow_credentials"] is True
+
+
+def test_an_app_without_routes_never_reads_as_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    from corsguard.cli.main import main
+
+    assert main(["audit", "tests.audit.apps:no_routes", "--factory"]) == 1
+    out = capsys.readouterr().out
+    assert "CG411 [medium]" in out
+    assert "no CORS problems found" not in out
