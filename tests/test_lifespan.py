@@ -227,3 +227,20 @@ def test_auto_serves_an_app_that_never_awaits_its_lifespan_events(
         running(_never_listens, "on", startup_timeout=0.2),
     ):
         pass  # pragma: no cover - never entered
+
+
+async def _reports_failure(scope: Any, receive: Any, send: Any) -> None:
+    # A failure reported with a message of several lines that is not a traceback: kept whole.
+    await receive()
+    await send(
+        {
+            "type": "lifespan.startup.failed",
+            "message": "invalid CORS policy: 1 problem\n  CG101 allow_origins: '*' with credentials",
+        }
+    )
+
+
+def test_a_reported_failure_keeps_its_whole_message() -> None:
+    with pytest.raises(LifespanError) as raised, running(_reports_failure):
+        pass  # pragma: no cover - never entered
+    assert "invalid CORS policy: 1 problem\n  CG101 allow_origins" in str(raised.value)

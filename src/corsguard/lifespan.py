@@ -222,13 +222,14 @@ def _shutdown(session: _Session) -> None:
 
 
 def _failed_message(message: str) -> str:
-    said = message.strip().splitlines()
-    # Starlette sends the whole traceback; its last line is the exception itself.
-    last = said[-1] if said else "no message"
+    said = message.strip()
+    if said.startswith("Traceback"):
+        # Starlette sends the whole traceback; its last line is the exception itself.
+        said = said.splitlines()[-1]
     return (
-        f"the app's lifespan startup failed: {last}. Fix what it names (a setting, an "
-        "environment variable, a service to start), or pass --lifespan off to check the app "
-        "without its startup."
+        f"the app's lifespan startup failed: {said or 'no message'}. Fix what it names (a "
+        "setting, an environment variable, a service to start), or pass --lifespan off to "
+        "check the app without its startup."
     )
 
 
