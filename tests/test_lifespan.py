@@ -235,7 +235,7 @@ async def _reports_failure(scope: Any, receive: Any, send: Any) -> None:
     await send(
         {
             "type": "lifespan.startup.failed",
-            "message": "invalid CORS policy: 1 problem\n  CG101 allow_origins: '*' with credentials",
+            "message": "invalid CORS policy: 1 problem\n  CG101 allow_origins: '*' here",
         }
     )
 
