@@ -116,12 +116,14 @@ class _Session:
         try:
             await self.app(scope, receive, send)
         except BaseException as error:  # the app's own failure, reported to the caller
+            self._listening.set()  # no need to wait: the outcome is known
             failure = {"type": "error", "error": error}
             for future in self._outcome.values():
                 _settle(future, failure)
             if not isinstance(error, Exception):
                 raise
         else:
+            self._listening.set()
             ended = {"type": "error", "error": None}
             for future in self._outcome.values():
                 _settle(future, ended)
