@@ -108,3 +108,15 @@ def test_a_function_without_parameters_is_taken_for_a_factory(
     with pytest.raises(AppLoadError, match="pass --factory, as with uvicorn --factory"):
         load_app("factory_module:create_app")
     assert callable(load_app("factory_module:app"))  # an ASGI function app is not a factory
+
+
+def test_a_syntax_error_points_at_the_line_that_does_not_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A project written for a newer Python than the one corsguard runs on.
+    (tmp_path / "imports_newer_syntax.py").write_text("import newer_syntax_module\n")
+    (tmp_path / "newer_syntax_module.py").write_text("x = 1\ndef f(:\n    pass\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(AppLoadError, match=r"raised SyntaxError at newer_syntax_module\.py:2: "):
+        load_app("imports_newer_syntax:app")

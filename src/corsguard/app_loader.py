@@ -48,6 +48,9 @@ def raised_at(error: BaseException) -> str:
 
     from corsguard.check.exchange import app_error
 
+    if isinstance(error, SyntaxError) and error.filename and error.lineno:
+        # The line that does not parse, not the import statement that reached it.
+        return f"{_relative(error.filename)}:{error.lineno}"
     here = os.path.abspath(os.getcwd()) + os.sep
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         path = os.path.abspath(frame.filename)
@@ -178,6 +181,12 @@ def _call_factory(target: str, factory: Any) -> Any:
             "calls it without awaiting, so make it a plain function that returns the app."
         )
     return app
+
+
+def _relative(filename: str) -> str:
+    path = os.path.abspath(filename)
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 def _at(error: BaseException) -> str:
