@@ -13,7 +13,12 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.endpoints import HTTPEndpoint
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
 
 from corsguard.audit import audit_app_target
 from corsguard.audit.app_rules import audit_app
@@ -197,3 +202,16 @@ def test_an_app_without_routes_never_reads_as_clean(capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert "CG411 [medium]" in out
     assert "no CORS problems found" not in out
+
+
+class _Things(HTTPEndpoint):
+    async def get(self, request: Request) -> Response:
+        return PlainTextResponse("things")
+
+    async def post(self, request: Request) -> Response:
+        return PlainTextResponse("made")
+
+
+def test_a_class_endpoint_answers_the_methods_it_defines() -> None:
+    app = Starlette(routes=[Route("/things", _Things)])
+    assert [(r.path, r.methods) for r in introspect(app).routes] == [("/things", ("GET", "POST"))]

@@ -46,6 +46,7 @@ _CONVERTOR_SAMPLES = {
     "path": "x",
     "uuid": _SAMPLES[uuid.UUID],
 }
+_ENDPOINT_METHODS = ("get", "head", "post", "put", "patch", "delete", "options")
 # FastAPI's own documentation routes: not part of the API a frontend calls.
 FRAMEWORK_ROUTES = frozenset({"openapi", "swagger_ui_html", "swagger_ui_redirect", "redoc_html"})
 _PARAMETER = re.compile(r"\{([^}:]+)(?::([^}]+))?\}")
@@ -139,14 +140,17 @@ def _walk_entry(
         return
     path = str(getattr(entry, "path", "") or "")
     name = str(getattr(entry, "name", "") or "")
+    endpoint = getattr(entry, "endpoint", None)
     methods = getattr(entry, "methods", None)
+    if methods is None and isinstance(endpoint, type) and "websocket" not in kind.lower():
+        # A class endpoint (Starlette's HTTPEndpoint) answers the methods it defines.
+        methods = [m.upper() for m in _ENDPOINT_METHODS if callable(getattr(endpoint, m, None))]
     if "websocket" in kind.lower() and not methods:
         found.routes.append(Route(prefix + path, (), name, websocket=True))
         return
-    if methods is None or not path:
+    if not methods or not path:
         found.skipped.append(kind)
         return
-    endpoint = getattr(entry, "endpoint", None)
     own = _dependency_names(getattr(entry, "dependencies", ()))
     found.routes.append(
         Route(
