@@ -145,6 +145,10 @@ def test_audit_of_included_routes_checks_them_and_finds_the_reflection(
     codes = {finding.code for finding in result.findings}
     assert {"CG101", "CG301"} <= codes
     assert not any(note.startswith("in-process: 0 route") for note in result.notes)
+    # Every scanned route echoes the origin: one finding, naming the routes.
+    [reflected] = [f for f in result.findings if f.code == "CG301"]
+    assert len(reflected.evidence["routes"]) > 1
+    assert "; the same on /api/v1/" in reflected.message
 
 
 def test_no_route_found_is_a_finding_not_a_clean_report() -> None:

@@ -52,6 +52,7 @@ def scan_in_process(
     )
     options = ScanOptions(app=app, retries=0, timeout=SCAN_TIMEOUT, token=ATTACKER_LABEL)
     kept = 0
+    by_code: dict[str, list[Finding]] = {}
     for route in routes:
         methods = tuple(m for m in route.methods if m not in ("HEAD", "OPTIONS")) or ("GET",)
         url = BASE_URL + route.request_path
@@ -66,7 +67,9 @@ def scan_in_process(
         for finding in result.findings:
             if finding.severity >= KEEP_FROM:
                 kept += 1
-                outcome.findings.append(_located(finding, target, route))
+                by_code.setdefault(finding.code, []).append(_located(finding, target, route))
+    # One misconfiguration seen on several routes is one finding naming them all.
+    outcome.findings += [_merged(found) for found in by_code.values()]
     outcome.notes.append(
         f"in-process scan: {len(routes)} route(s) probed with hostile origins, "
         f"{kept} finding(s) at or above {KEEP_FROM}"
@@ -100,6 +103,7 @@ def _representative(routes: list[Route]) -> list[Route]:
 def _located(finding: Finding, target: str, route: Route) -> Finding:
     evidence = dict(finding.evidence)
     evidence.setdefault("url", finding.location)
+    evidence["route"] = route.path
     return Finding(
         code=finding.code,
         severity=finding.severity,
@@ -107,6 +111,19 @@ def _located(finding: Finding, target: str, route: Route) -> Finding:
         fix=finding.fix,
         location=f"{target} {route.path}",
         evidence=evidence,
+    )
+
+
+def _merged(found: list[Finding]) -> Finding:
+    first = found[0]
+    routes = list(dict.fromkeys(str(f.evidence.get("route", "")) for f in found))
+    if len(routes) == 1:
+        return first
+    return replace(
+        first,
+        message=f"{first.message}; the same on {', '.join(routes[1:])}",
+        location=f"{first.location} (+{len(routes) - 1} more)",
+        evidence={**first.evidence, "routes": routes},
     )
 
 
