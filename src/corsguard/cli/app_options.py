@@ -6,8 +6,6 @@ Spelled as uvicorn spells them, so that the command line that serves the app als
 from __future__ import annotations
 
 import argparse
-from typing import Any
-
 from corsguard.lifespan import LIFESPAN_MODES
 
 
@@ -27,8 +25,3 @@ def add_app_arguments(parser: argparse.ArgumentParser, *, scope: str = "") -> No
         "requests, as uvicorn --lifespan: auto (default) runs it if the app supports it, on "
         "requires it, off skips it",
     )
-
-
-def app_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The keyword arguments for ``load_app`` and ``lifespan.running`` from parsed ``args``."""
-    return {"factory": bool(args.factory), "lifespan": str(args.lifespan)}
