@@ -6,6 +6,7 @@ Spelled as uvicorn spells them, so that the command line that serves the app als
 from __future__ import annotations
 
 import argparse
+
 from corsguard.lifespan import LIFESPAN_MODES
 
 
