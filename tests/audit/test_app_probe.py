@@ -120,3 +120,12 @@ def test_a_route_that_never_answers_is_noted_not_fatal() -> None:
     install(app, CORSPolicy(allow_origins=["https://app.example.com"]))
     outcome = probe_app("t:app", app, introspect(app))
     assert any("GET /silent not checked" in note for note in outcome.notes)
+
+
+def test_a_capped_number_of_checks_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("corsguard.audit.app_probe.MAX_CHECKS", 2)
+    app = correct_app()
+    outcome = probe_app("t:app", app, introspect(app))
+    assert "in-process: 3 route × method × origin requests planned, only the first 2 sent" in (
+        outcome.notes
+    )

@@ -49,7 +49,13 @@ def probe_app(target: str, app: Any, root: AppNode, *, probe_unsafe: bool = Fals
     )
     origins = probe_origins(setup)
     credentials = bool(setup and setup.options.get("allow_credentials"))
-    checks = list(_requests(root, origins, credentials))[:MAX_CHECKS]
+    planned = list(_requests(root, origins, credentials))
+    checks = planned[:MAX_CHECKS]
+    if len(planned) > len(checks):
+        outcome.notes.append(
+            f"in-process: {len(planned)} route × method × origin requests planned, only the "
+            f"first {MAX_CHECKS} sent"
+        )
     blocked: list[Finding] = []
     from corsguard.browser import InvalidFetchRequest
     from corsguard.check import CheckNetworkError
