@@ -9,8 +9,9 @@ from fastapi import FastAPI, Response
 
 from corsguard import CORSPolicy, install
 from corsguard.audit import audit_app_target
-from corsguard.audit.app_probe import REPRESENTATIVE_ORIGIN, concrete_path, probe_app, probe_origins
+from corsguard.audit.app_probe import REPRESENTATIVE_ORIGIN, probe_app, probe_origins
 from corsguard.audit.introspect import CorsSetup, introspect
+from corsguard.audit.route_walk import concrete_path
 
 
 @pytest.mark.parametrize(
@@ -62,10 +63,11 @@ def test_basic_example_behaviour_proves_the_configuration_findings() -> None:
     crash = blocked["examples.basic:app GET /reports/broken"]
     assert "500" in crash.message
     assert "RuntimeError" in crash.message
-    preflight = blocked["examples.basic:app POST /api/items/"]
+    # One cause (authentication before CORS) on two routes: one finding listing both; the
+    # spelling without the slash, which redirect_slashes answers, is checked too.
+    preflight = blocked["examples.basic:app POST /api/items/ (+1 more)"]
     assert "preflight (OPTIONS) got 401" in preflight.message
-    # The spelling without the slash, which redirect_slashes answers, is checked too.
-    assert "examples.basic:app POST /api/items" in blocked
+    assert preflight.evidence["routes"] == ["POST /api/items/", "POST /api/items"]
     # The short scan proves the wildcard-with-credentials hole from the attacker's side.
     assert any(f.code == "CG301" for f in result.findings)
     assert any("route × method" in note for note in result.notes)
@@ -118,3 +120,12 @@ def test_a_route_that_never_answers_is_noted_not_fatal() -> None:
     install(app, CORSPolicy(allow_origins=["https://app.example.com"]))
     outcome = probe_app("t:app", app, introspect(app))
     assert any("GET /silent not checked" in note for note in outcome.notes)
+
+
+def test_a_capped_number_of_checks_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("corsguard.audit.app_probe.MAX_CHECKS", 2)
+    app = correct_app()
+    outcome = probe_app("t:app", app, introspect(app))
+    assert "in-process: 3 route × method × origin requests planned, only the first 2 sent" in (
+        outcome.notes
+    )

@@ -145,3 +145,21 @@ def test_uvicorn_style_wrappers_are_looked_through() -> None:
     assert names[:2] == ["ProxyHeadersMiddleware", "ServerErrorMiddleware"]
     [order] = [f for f in audit_app("t:app", node) if f.code == "CG402"]
     assert order.evidence["middleware"] == "authenticate"
+
+
+def test_trailing_slash_routes_are_one_finding_listing_every_path() -> None:
+    app = apps.trailing_slash_route()
+
+    @app.get("/orders/")
+    async def list_orders() -> list[str]:
+        return []
+
+    @app.get("/users/")
+    async def list_users() -> list[str]:
+        return []
+
+    [finding] = [f for f in audit_app("t:app", introspect(app)) if f.code == "CG404"]
+    assert finding.evidence["routes"] == ["/orders/", "/users/"]
+    assert finding.evidence["methods"] == ["GET", "POST"]
+    assert finding.location == "t:app /orders/ (+1 more)"
+    assert "the same for 1 more route(s): /users/" in finding.message

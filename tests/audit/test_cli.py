@@ -143,8 +143,8 @@ def test_an_app_whose_module_getattr_raises_is_a_usage_error(
     monkeypatch.delitem(sys.modules, "examples.profiles_app", raising=False)
     assert main(["audit", "examples.profiles_app:app", "--no-probe"]) == 2
     err = capsys.readouterr().err
-    assert "raised ConfigError" in err
-    assert "CORS_PROFILE" in err
+    assert "corsguard refused the app's CORS policy" in err
+    assert "CG133 CORS_PROFILE" in err
 
 
 def test_an_unwritable_output_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,7 +39,8 @@ def test_an_app_whose_module_getattr_raises_is_a_usage_error(
     argv = ["check", "/items", "--origin", ORIGIN, "--app", "examples.profiles_app:app"]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "raised ConfigError" in err
+    assert "corsguard refused the app's CORS policy" in err
+    assert "CG133" in err
     assert "Traceback" not in err
 
 

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from corsguard.app_loader import AppLoadError, is_app_target, load_app
+from corsguard.app_loader import AppLoadError, config_error, is_app_target, load_app
 from corsguard.audit.fix import FixSnippet
 from corsguard.audit.nginx import LoadOptions, NginxConfigError, NginxUnavailable
 from corsguard.findings import Finding
+from corsguard.lifespan import LifespanError, LifespanMode
+from corsguard.policy import ConfigError
 
 TargetKind = Literal["app", "nginx"]
 
@@ -46,6 +48,8 @@ def audit_target(
     *,
     probe: bool = True,
     factory: bool = False,
+    lifespan: LifespanMode = "auto",
+    probe_unsafe: bool = False,
     nginx: LoadOptions | None = None,
 ) -> AuditResult:
     """Audit ``module:attr`` or an nginx config path (read with the ``nginx`` options).
@@ -53,7 +57,9 @@ def audit_target(
     Raises one of ``AUDIT_ERRORS`` when the audit cannot start (the message has the fix).
     """
     if is_app_target(target) and not Path(target).exists():
-        return audit_app_target(target, probe=probe, factory=factory)
+        return audit_app_target(
+            target, probe=probe, factory=factory, lifespan=lifespan, probe_unsafe=probe_unsafe
+        )
     if _looks_like_module(target) and not Path(target).exists():
         raise AppLoadError(
             f"{target}: no such file or directory, and not an app reference either; to audit "
@@ -70,24 +76,47 @@ def _looks_like_module(target: str) -> bool:
     return not (len(parts) > 1 and parts[-1] in ("conf", "d", "nginx"))
 
 
-def audit_app_target(target: str, *, probe: bool = True, factory: bool = False) -> AuditResult:
+def audit_app_target(
+    target: str,
+    *,
+    probe: bool = True,
+    factory: bool = False,
+    lifespan: LifespanMode = "auto",
+    probe_unsafe: bool = False,
+) -> AuditResult:
+    """Audit the app ``module:attr``: its setup, then (``probe``) its answers, in-process.
+
+    The app's lifespan runs around the in-process requests (``lifespan``, as uvicorn's
+    option); no handler for an unsafe method runs unless ``probe_unsafe``.
+    """
     from corsguard.audit.app_rules import audit_app
     from corsguard.audit.fix import fix_for
     from corsguard.audit.introspect import introspect
+    from corsguard.lifespan import running
 
     app = load_app(target, factory=factory)
-    root = introspect(app)
-    findings = audit_app(target, root)
     notes: list[str] = []
     if probe:
         from corsguard.audit.app_probe import probe_app
 
-        outcome = probe_app(target, app, root)
+        try:
+            with running(app, lifespan) as served:
+                # After startup: routes an app adds while starting are there too.
+                root = introspect(app)
+                findings = audit_app(target, root)
+                outcome = probe_app(target, served, root, probe_unsafe=probe_unsafe)
+        except ConfigError as error:
+            raise config_error(f"{target}: lifespan startup", error) from error
         findings += outcome.findings
         notes += outcome.notes
+    else:
+        root = introspect(app)
+        findings = audit_app(target, root)
     module = sys.modules.get(target.partition(":")[0])
     findings = [_with_source(finding, module) for finding in findings]
-    return AuditResult(target, "app", _ordered(findings), fix=fix_for(root), notes=tuple(notes))
+    return AuditResult(
+        target, "app", _ordered(findings), fix=fix_for(root, module), notes=tuple(notes)
+    )
 
 
 def audit_nginx_target(target: str, options: LoadOptions | None = None) -> AuditResult:
@@ -129,12 +158,13 @@ def _ordered(findings: list[Finding]) -> tuple[Finding, ...]:
 
 
 # What stops an audit before it starts: a usage error for the command line (exit 2).
-AUDIT_ERRORS = (AppLoadError, NginxConfigError, NginxUnavailable)
+AUDIT_ERRORS = (AppLoadError, LifespanError, NginxConfigError, NginxUnavailable)
 
 __all__ = [
     "AUDIT_ERRORS",
     "AppLoadError",
     "AuditResult",
+    "LifespanError",
     "LoadOptions",
     "NginxConfigError",
     "NginxUnavailable",

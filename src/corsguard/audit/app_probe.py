@@ -1,19 +1,24 @@
 """The app's CORS behaviour, in-process: every route × method from each configured origin.
 
-Each request goes through ``corsguard.check`` (the browser model, preflight included) against the
-app object itself, with no server; a configured origin the browser would block becomes a CG408
-finding carrying the check's diagnosis. A short in-process ``corsguard.scan`` then probes the
-classes an attacker tries first, reported with the scan's own codes.
+Each request goes through the browser model of ``corsguard.check`` (preflight included) against
+the app object itself, with no server; a configured origin the browser would block becomes a
+CG408 finding carrying the check's diagnosis, and findings with one root cause are reported once
+with the routes they affect. Routes with an unsafe method are checked by their preflight only
+unless ``probe_unsafe`` is set: the audit never runs a handler that changes data by default. A
+short in-process ``corsguard.scan`` then probes the classes an attacker tries first, reported
+with the scan's own codes.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from corsguard.audit.introspect import AppNode, CorsSetup, Route
+from corsguard.audit.grouping import group_blocked
+from corsguard.audit.introspect import AppNode, CorsSetup
+from corsguard.audit.route_walk import FRAMEWORK_ROUTES, Route
+from corsguard.audit.safety import UnsafeMethodGuard, is_unsafe
 from corsguard.codes import audit as codes
 from corsguard.findings import Finding
 
@@ -21,9 +26,6 @@ BASE_URL = "https://api.example.test"
 REPRESENTATIVE_ORIGIN = "https://app.example.com"
 MAX_ORIGINS = 3
 MAX_CHECKS = 300
-# FastAPI's own documentation routes: not part of the API a frontend calls.
-FRAMEWORK_ROUTES = frozenset({"openapi", "swagger_ui_html", "swagger_ui_redirect", "redoc_html"})
-_PARAMETER = re.compile(r"\{([^}:]+)(?::([^}]+))?\}")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "QUERY"})
 
 
@@ -33,35 +35,60 @@ class ProbeOutcome:
     notes: list[str] = field(default_factory=list)
 
 
-def probe_app(target: str, app: Any, root: AppNode) -> ProbeOutcome:
-    """Check every route and method in-process; scan for the most dangerous classes."""
+def probe_app(target: str, app: Any, root: AppNode, *, probe_unsafe: bool = False) -> ProbeOutcome:
+    """Check every route and method in-process; scan for the most dangerous classes.
+
+    Without ``probe_unsafe`` no request with an unsafe method reaches ``app``: those routes are
+    judged by their preflight, and a guard answers anything else that would run a handler.
+    """
     outcome = ProbeOutcome()
+    guard = None if probe_unsafe else UnsafeMethodGuard(app)
+    served: Any = app if guard is None else guard
     setup = next(
         (layer.cors for node in root.walk() for layer in node.cors_layers if layer.cors), None
     )
     origins = probe_origins(setup)
     credentials = bool(setup and setup.options.get("allow_credentials"))
-    checks = list(_requests(root, origins, credentials))[:MAX_CHECKS]
-    blocked = 0
+    planned = list(_requests(root, origins, credentials))
+    checks = planned[:MAX_CHECKS]
+    if len(planned) > len(checks):
+        outcome.notes.append(
+            f"in-process: {len(planned)} route × method × origin requests planned, only the "
+            f"first {MAX_CHECKS} sent"
+        )
+    blocked: list[Finding] = []
     from corsguard.browser import InvalidFetchRequest
     from corsguard.check import CheckNetworkError
 
     for route, method, request in checks:
+        preflight_only = guard is not None and is_unsafe(method)
         try:
-            finding = _check(target, app, route, method, request)
+            finding = _check(target, served, route, method, request, preflight_only)
         except (CheckNetworkError, InvalidFetchRequest) as error:
             outcome.notes.append(f"in-process: {method} {route.path} not checked: {error}")
             continue
         if finding is not None:
-            blocked += 1
-            outcome.findings.append(finding)
+            blocked.append(finding)
+    outcome.findings += group_blocked(target, blocked)
     outcome.notes.append(
         f"in-process: {len(checks)} route × method × origin request(s) checked with the browser "
-        f"model, {blocked} blocked"
+        f"model, {len(blocked)} blocked"
     )
-    scanned = _scan(target, app, root, origins)
+    unsafe = {route.path for route, method, _ in checks if is_unsafe(method)}
+    if guard is not None and unsafe:
+        outcome.notes.append(
+            f"{len(unsafe)} unsafe route(s) checked by preflight only; --probe-unsafe runs "
+            "their handlers"
+        )
+    scanned = _scan(target, served, root, origins, probe_unsafe=probe_unsafe)
     outcome.findings += scanned.findings
     outcome.notes += scanned.notes
+    if guard is not None and guard.refused:
+        # Defence in depth: nothing above should have tried; say so if something did.
+        outcome.notes.append(
+            f"{len(guard.refused)} request(s) with an unsafe method were answered 405 by the "
+            "audit and never reached the app"
+        )
     return outcome
 
 
@@ -105,11 +132,11 @@ def _requests(
         for route in node.routes:
             if route.websocket or route.name in FRAMEWORK_ROUTES:
                 continue
-            urls = [BASE_URL + concrete_path(route.path)]
+            urls = [BASE_URL + route.request_path]
             twin = route.path.rstrip("/")
             if node.redirect_slashes and route.path.endswith("/") and twin and twin not in paths:
                 # Frontends often call the other spelling; redirect_slashes answers it 307.
-                urls.append(BASE_URL + concrete_path(twin))
+                urls.append(BASE_URL + route.request_path.rstrip("/"))
             for url, method in ((u, m) for u in urls for m in route.methods):
                 if method in ("HEAD", "OPTIONS"):
                     continue
@@ -130,15 +157,12 @@ def _requests(
                     )
 
 
-def concrete_path(path: str) -> str:
-    """A path a request can use: ``/items/{id:int}`` becomes ``/items/1``."""
-    return _PARAMETER.sub(lambda m: "x" if (m.group(2) or "") == "path" else "1", path)
-
-
-def _check(target: str, app: Any, route: Route, method: str, request: Any) -> Finding | None:
-    from corsguard.check import run_check
-
-    result = run_check(request, app=app)
+def _check(
+    target: str, app: Any, route: Route, method: str, request: Any, preflight_only: bool
+) -> Finding | None:
+    result = _preflight_only(request, app) if preflight_only else _full(request, app)
+    if result is None:
+        return None
     verdict = result.verdict
     if verdict.allowed:
         return None
@@ -158,16 +182,60 @@ def _check(target: str, app: Any, route: Route, method: str, request: Any) -> Fi
         evidence={
             "origin": request.origin,
             "method": method,
+            "path": route.path,
             "url": request.url,
             "credentials": request.credentials,
             "cors_error": verdict.cors_error,
             "console_message": verdict.console_message,
             "diagnosis": [f.to_json() for f in diagnosis],
+            "app_errors": [error.summary for error in result.app_errors],
+            "preflight_only": preflight_only,
         },
     )
 
 
-def _scan(target: str, app: Any, root: AppNode, origins: list[str]) -> ProbeOutcome:
+def _full(request: Any, app: Any) -> Any:
+    from corsguard.check import run_check
+
+    return run_check(request, app=app)
+
+
+def _preflight_only(request: Any, app: Any) -> Any:
+    """The check up to the preflight: ``None`` when it passes, the blocked result when not.
+
+    The actual request would run the route's handler, so it is never sent: a passing preflight
+    is all the audit can say about an unsafe route without side effects.
+    """
+    from corsguard.browser import BrowserFetch
+    from corsguard.check.diagnosis import diagnose
+    from corsguard.check.exchange import AsgiSender
+    from corsguard.check.result import CheckResult, by_severity
+    from corsguard.check.run import DEFAULT_TIMEOUT
+
+    fetch = BrowserFetch(request)
+    sender = AsgiSender(request, app, timeout=DEFAULT_TIMEOUT)
+    try:
+        while (outgoing := fetch.next_request()) is not None:
+            if not outgoing.is_preflight:
+                return None
+            fetch.receive(sender(outgoing))
+    finally:
+        sender.close()
+    verdict = fetch.verdict
+    findings = [*diagnose(request, verdict, sender.app_errors), *verdict.findings]
+    return CheckResult(
+        request=request,
+        verdict=verdict,
+        findings=by_severity(findings),
+        elapsed_ms=0.0,
+        transport="asgi",
+        app_errors=tuple(sender.app_errors),
+    )
+
+
+def _scan(
+    target: str, app: Any, root: AppNode, origins: list[str], *, probe_unsafe: bool
+) -> ProbeOutcome:
     from corsguard.audit.app_scan import scan_in_process
 
-    return scan_in_process(target, app, root, origins)
+    return scan_in_process(target, app, root, origins, probe_unsafe=probe_unsafe)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from corsguard.audit.introspect import AppNode, Layer
+from corsguard.audit.route_walk import FRAMEWORK_ROUTES
 from corsguard.codes import Code
 from corsguard.codes import audit as codes
 from corsguard.codes import policy as policy_codes
@@ -54,7 +55,28 @@ def audit_app(target: str, root: AppNode) -> list[Finding]:
             )
         )
     findings += _walk(target, root, outer_cors=0, any_cors=any_cors)
+    no_routes = _no_routes(target, root)
+    if no_routes is not None:
+        findings.append(no_routes)
     return findings
+
+
+def _no_routes(target: str, root: AppNode) -> Finding | None:
+    """Nothing to request is a finding of its own: an audit that checked nothing found nothing."""
+    routes = [
+        route for node in root.walk() for route in node.routes if route.name not in FRAMEWORK_ROUTES
+    ]
+    if routes:
+        return None
+    skipped = sorted({kind for node in root.walk() for kind in node.skipped})
+    why = f"; the router holds entries it could not follow: {', '.join(skipped)}" if skipped else ""
+    return _finding(
+        codes.NO_ROUTES,
+        target,
+        f"{target}: no route found in the app (documentation routes aside), so no request "
+        f"could be checked{why}",
+        skipped=skipped,
+    )
 
 
 def _walk(target: str, node: AppNode, *, outer_cors: int, any_cors: bool) -> list[Finding]:
@@ -205,7 +227,48 @@ def _order_findings(where: str, node: AppNode) -> list[Finding]:
 
 
 def _route_findings(where: str, node: AppNode, covered: int) -> Iterator[Finding]:
+    yield from _option_route_findings(where, node, covered)
+    redirected = _redirected_routes(node)
+    if not redirected:
+        return
+    # One cause (redirect_slashes with routes declared with a slash): one finding, every path.
+    paths = list(redirected)
+    first = paths[0]
+    twin = first[:-1]
+    more = len(paths) - 1
+    also = f"; the same for {more} more route(s): {', '.join(paths[1:])}" if more else ""
+    yield _finding(
+        codes.SLASH_REDIRECT,
+        f"{where} {first}" + (f" (+{more} more)" if more else ""),
+        f"{where} route {first}: a call to {twin} is answered 307 with a Location built from "
+        "the request's scheme; a redirected preflight fails, and behind a TLS proxy the "
+        f"redirect to http:// is blocked as mixed content{also}",
+        route=first,
+        routes=paths,
+        methods=sorted({m for methods in redirected.values() for m in methods}),
+        source=next(r.source for r in node.routes if r.path == first),
+    )
+
+
+def _redirected_routes(node: AppNode) -> dict[str, set[str]]:
+    """Routes declared with a trailing slash whose other spelling redirect_slashes answers."""
+    if not node.redirect_slashes:
+        return {}
     paths = {route.path for route in node.routes}
+    found: dict[str, set[str]] = {}
+    for route in node.routes:
+        if (
+            not route.websocket
+            and route.path.endswith("/")
+            and route.path != "/"
+            and "{" not in route.path
+            and route.path[:-1] not in paths
+        ):
+            found.setdefault(route.path, set()).update(route.methods)
+    return found
+
+
+def _option_route_findings(where: str, node: AppNode, covered: int) -> Iterator[Finding]:
     for route in node.routes:
         if route.websocket:
             continue
@@ -224,24 +287,6 @@ def _route_findings(where: str, node: AppNode, covered: int) -> Iterator[Finding
                 message,
                 severity_up=not covered,
                 route=route.path,
-                source=route.source,
-            )
-        twin = route.path[:-1] if route.path.endswith("/") else route.path + "/"
-        if (
-            node.redirect_slashes
-            and route.path.endswith("/")
-            and route.path != "/"
-            and "{" not in route.path
-            and twin not in paths
-        ):
-            yield _finding(
-                codes.SLASH_REDIRECT,
-                f"{where} {route.path}",
-                f"{where} route {route.path}: a call to {twin} is answered 307 with a Location "
-                f"built from the request's scheme; a redirected preflight fails, and behind a "
-                "TLS proxy the redirect to http:// is blocked as mixed content",
-                route=route.path,
-                methods=list(route.methods),
                 source=route.source,
             )
 

@@ -7,10 +7,12 @@ scan's own probes and classifier, and findings from HIGH up are kept, under the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from corsguard.audit.app_probe import BASE_URL, FRAMEWORK_ROUTES, ProbeOutcome, concrete_path
-from corsguard.audit.introspect import AppNode, Route
+from corsguard.audit.app_probe import BASE_URL, ProbeOutcome
+from corsguard.audit.introspect import AppNode
+from corsguard.audit.route_walk import FRAMEWORK_ROUTES, Route
 from corsguard.codes import Severity
 from corsguard.findings import Finding
 
@@ -23,7 +25,11 @@ SCAN_TIMEOUT = 2.0
 ATTACKER_LABEL = "corsguard-audit"
 
 
-def scan_in_process(target: str, app: Any, root: AppNode, origins: list[str]) -> ProbeOutcome:
+def scan_in_process(
+    target: str, app: Any, root: AppNode, origins: list[str], *, probe_unsafe: bool = False
+) -> ProbeOutcome:
+    """Scan a few routes of ``app``; without ``probe_unsafe`` only requests that run no handler
+    with an unsafe method: GET and HEAD as they are, other methods by their preflights."""
     from corsguard.scan.probes import parse_trusted
     from corsguard.scan.runner import ScanOptions, Target, scan
 
@@ -38,7 +44,7 @@ def scan_in_process(target: str, app: Any, root: AppNode, origins: list[str]) ->
         return outcome
     routes = _representative(
         [
-            route
+            replace(route, methods=_scanned_methods(route.methods, probe_unsafe))
             for node in root.walk()
             for route in node.routes
             if not route.websocket and route.name not in FRAMEWORK_ROUTES
@@ -46,9 +52,10 @@ def scan_in_process(target: str, app: Any, root: AppNode, origins: list[str]) ->
     )
     options = ScanOptions(app=app, retries=0, timeout=SCAN_TIMEOUT, token=ATTACKER_LABEL)
     kept = 0
+    by_code: dict[str, list[Finding]] = {}
     for route in routes:
         methods = tuple(m for m in route.methods if m not in ("HEAD", "OPTIONS")) or ("GET",)
-        url = BASE_URL + concrete_path(route.path)
+        url = BASE_URL + route.request_path
         try:
             [result] = scan([Target(url, methods)], trusted, options)
         except Exception as error:  # the app raised through the transport: note it, go on
@@ -60,12 +67,23 @@ def scan_in_process(target: str, app: Any, root: AppNode, origins: list[str]) ->
         for finding in result.findings:
             if finding.severity >= KEEP_FROM:
                 kept += 1
-                outcome.findings.append(_located(finding, target, route))
+                by_code.setdefault(finding.code, []).append(_located(finding, target, route))
+    # One misconfiguration seen on several routes is one finding naming them all.
+    outcome.findings += [_merged(found) for found in by_code.values()]
     outcome.notes.append(
         f"in-process scan: {len(routes)} route(s) probed with hostile origins, "
         f"{kept} finding(s) at or above {KEEP_FROM}"
     )
     return outcome
+
+
+def _scanned_methods(methods: tuple[str, ...], probe_unsafe: bool) -> tuple[str, ...]:
+    """The scan sends POST as a simple request (a form post needs no preflight), which runs the
+    handler: without ``probe_unsafe`` it is left out. The other unsafe methods are never
+    simple, so the scan only preflights them."""
+    if probe_unsafe:
+        return methods
+    return tuple(method for method in methods if method != "POST")
 
 
 def _representative(routes: list[Route]) -> list[Route]:
@@ -85,6 +103,7 @@ def _representative(routes: list[Route]) -> list[Route]:
 def _located(finding: Finding, target: str, route: Route) -> Finding:
     evidence = dict(finding.evidence)
     evidence.setdefault("url", finding.location)
+    evidence["route"] = route.path
     return Finding(
         code=finding.code,
         severity=finding.severity,
@@ -92,6 +111,19 @@ def _located(finding: Finding, target: str, route: Route) -> Finding:
         fix=finding.fix,
         location=f"{target} {route.path}",
         evidence=evidence,
+    )
+
+
+def _merged(found: list[Finding]) -> Finding:
+    first = found[0]
+    routes = list(dict.fromkeys(str(f.evidence.get("route", "")) for f in found))
+    if len(routes) == 1:
+        return first
+    return replace(
+        first,
+        message=f"{first.message}; the same on {', '.join(routes[1:])}",
+        location=f"{first.location} (+{len(routes) - 1} more)",
+        evidence={**first.evidence, "routes": routes},
     )
 
 

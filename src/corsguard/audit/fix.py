@@ -4,6 +4,11 @@ The app's options are carried over under the same keyword names. Values corsguar
 repaired where the intent is clear (a trailing slash, whitespace, a missing scheme) and replaced
 or dropped otherwise, with a comment saying what changed and why, so that the printed snippet
 always builds a valid ``CORSPolicy``.
+
+An option whose value the source computes (``settings.all_cors_origins``, ``os.environ[...]``,
+a call) is kept as that expression, never as the value this machine's settings gave it: a
+refused value then gets a comment to correct it where it is defined. When the declaration
+cannot be found in the source, the snippet says that its values were read at run time.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from corsguard.audit.fix_source import Declaration, find_declaration
 from corsguard.audit.introspect import STARLETTE_OPTIONS, AppNode, CorsSetup
 from corsguard.codes import policy as codes
 
@@ -44,7 +50,7 @@ class FixSnippet:
     installed: bool = False  # corsguard.install is already in place: keep it, adjust options
 
 
-def fix_for(root: AppNode) -> FixSnippet:
+def fix_for(root: AppNode, module: Any = None) -> FixSnippet:
     """The replacement for the first CORS layer found in ``root`` (or a starting point).
 
     When ``corsguard.install`` already put its layer in the app there is nothing to replace
@@ -63,20 +69,114 @@ def fix_for(root: AppNode) -> FixSnippet:
         None,
     )
     framework = root.kind != "Router" and not any(layer.wrapper for layer in root.layers)
-    return snippet(setup, framework=framework and root.kind in _FRAMEWORKS)
+    declaration = None
+    if setup is not None and module is not None:
+        declaration = find_declaration(module, frozenset(setup.options))
+    return snippet(
+        setup,
+        framework=framework and root.kind in _FRAMEWORKS,
+        declaration=declaration,
+        source_searched=module is not None,
+    )
 
 
-def snippet(setup: CorsSetup | None, *, framework: bool = True) -> FixSnippet:
+RUN_TIME_WARNING = (
+    "corsguard could not find where the app adds its CORS middleware in the source, so the "
+    "values below are the ones the running app holds on this machine. If one comes from "
+    "settings or the environment, write that expression instead of the value."
+)
+
+
+def snippet(
+    setup: CorsSetup | None,
+    *,
+    framework: bool = True,
+    declaration: Declaration | None = None,
+    source_searched: bool = False,
+) -> FixSnippet:
     """The snippet for ``setup``; ``framework`` is False when the target is not itself a
-    FastAPI/Starlette app (``install`` then returns the wrapper that must be served)."""
+    FastAPI/Starlette app (``install`` then returns the wrapper that must be served).
+
+    ``declaration`` is the call in the app's source that sets the options: options computed
+    there are written as their expressions. ``source_searched`` with no declaration warns that
+    the values were read at run time.
+    """
+    warnings: list[str] = []
+    expressions: dict[str, str] = {}
+    splat = None
+    from_splat: frozenset[str] = frozenset()
     if setup is None:
         options: dict[str, Any] = {"allow_origins": [EXAMPLE_ORIGIN]}
         changes = [f"allow_origins: no CORS configured; list your frontends, e.g. {EXAMPLE_ORIGIN}"]
     else:
         options, changes = repair(setup.options)
+        if declaration is not None:
+            expressions, splat = _computed(setup.options, declaration)
+            if splat is not None:
+                named = set(declaration.expressions) | declaration.literals
+                from_splat = frozenset(name for name in setup.options if name not in named)
+            changes = _with_expressions(setup.options, changes, expressions, from_splat, splat)
+        elif source_searched:
+            warnings.append(RUN_TIME_WARNING)
     declared = setup is None or setup.declared
-    code = render(options, changes, declared=declared, framework=framework)
+    code = render(
+        options,
+        changes,
+        declared=declared,
+        framework=framework,
+        expressions=expressions,
+        splat=splat,
+        from_splat=from_splat,
+        warnings=warnings,
+        where=declaration.where if declaration is not None else "",
+        app=(declaration.app if declaration is not None else "") or "app",
+    )
     return FixSnippet(code, options, tuple(changes))
+
+
+def _computed(
+    runtime: Mapping[str, Any], declaration: Declaration
+) -> tuple[dict[str, str], str | None]:
+    """The options the source computes, by name, and the ``**expression`` for the rest."""
+    expressions = {
+        name: text for name, text in declaration.expressions.items() if name in STARLETTE_OPTIONS
+    }
+    named = set(declaration.expressions) | declaration.literals
+    if declaration.splat is None or not any(name not in named for name in runtime):
+        return expressions, None
+    return expressions, declaration.splat
+
+
+def _with_expressions(
+    runtime: Mapping[str, Any],
+    changes: list[str],
+    expressions: dict[str, str],
+    from_splat: frozenset[str],
+    splat: str | None,
+) -> list[str]:
+    """The repairs for literal options; for computed ones, what to correct where they are set."""
+    from corsguard.policy import validate
+
+    computed = set(expressions) | from_splat
+    kept = [change for change in changes if _option_of(change) not in computed]
+    errors, _warnings = validate(**{k: v for k, v in runtime.items() if k in STARLETTE_OPTIONS})
+    refused: dict[str, list[str]] = {}
+    for problem in errors:
+        name = problem.option.split("[", 1)[0]
+        if name in computed:
+            message = problem.message.removeprefix(f"{problem.option}: ")
+            refused.setdefault(name, []).append(f"{problem.code}: {message}")
+    for name, reasons in refused.items():
+        source = expressions.get(name) or f"**{splat}"
+        kept.append(
+            f"{name}: {source} is {_literal(runtime.get(name))} on this machine, which "
+            f"CORSPolicy refuses ({'; '.join(reasons)}); correct the value where it is defined"
+        )
+    return kept
+
+
+def _option_of(change: str) -> str:
+    return change.split(":", 1)[0].split("[", 1)[0].strip()
 
 
 def installed_note(setup: CorsSetup) -> FixSnippet:
@@ -194,32 +294,60 @@ def _repair_origin(code: str, value: str) -> str | None:
 
 
 def render(
-    options: Mapping[str, Any], changes: list[str], *, declared: bool = True, framework: bool = True
+    options: Mapping[str, Any],
+    changes: list[str],
+    *,
+    declared: bool = True,
+    framework: bool = True,
+    expressions: Mapping[str, str] | None = None,
+    splat: str | None = None,
+    from_splat: frozenset[str] = frozenset(),
+    warnings: Sequence[str] = (),
+    where: str = "",
+    app: str = "app",
 ) -> str:
     """The snippet: imports, the policy, and the one line that installs it outermost."""
+    expressions = expressions or {}
     lines = ["from corsguard import CORSPolicy, install", ""]
+    if warnings:
+        lines += ["# Warning:"]
+        lines += _comment_lines(warnings)
     if changes:
         lines += ["# Changed from the current configuration:"]
         lines += _comment_lines(changes)
     lines.append("policy = CORSPolicy(")
     for name in STARLETTE_OPTIONS:
-        if name in options:
+        if name in expressions:
+            lines.append(f"    {name}={expressions[name]},")
+        elif name in options and name not in from_splat:
             lines.append(f"    {name}={_literal(options[name])},")
-    old = "app.add_middleware(CORSMiddleware, ...) call" if declared else "CORSMiddleware(app, ...)"
-    lines += [
-        ")",
-        "",
-        f"# Delete the {old}, and install corsguard after every",
-        "# other middleware: it then runs first, answers preflights before authentication, and",
-        "# keeps CORS headers on unhandled-exception 500s.",
-    ]
+    if splat is not None:
+        lines.append(f"    **{splat},")
+    old = (
+        f"{app}.add_middleware(CORSMiddleware, ...) call"
+        if declared
+        else "CORSMiddleware(app, ...)"
+    )
+    lines += [")", ""]
+    if where:
+        lines.append(f"# {where}: the current CORS middleware.")
+    lines += []
+    lines += textwrap.wrap(
+        f"Delete the {old}, and install corsguard after every other middleware: it then runs "
+        "first, answers preflights before authentication, and keeps CORS headers on "
+        "unhandled-exception 500s.",
+        92,
+        initial_indent="# ",
+        subsequent_indent="# ",
+        break_long_words=False,
+    )
     if framework:
         # install() wraps the app's own stack; the app object stays the one to serve.
-        lines.append("install(app, policy)")
+        lines.append(f"install({app}, policy)")
     else:
         lines += [
             "# Serve the returned middleware: it wraps the app.",
-            "app = install(app, policy)",
+            f"{app} = install({app}, policy)",
         ]
     return "\n".join(lines) + "\n"
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from corsguard.audit.route_walk import Route, walk_routes
+
 Implementation = Literal["corsguard", "starlette", "unknown"]
 LayerKind = Literal["cors", "middleware", "errors", "exceptions"]
 
@@ -58,15 +60,6 @@ class Layer:
 
 
 @dataclass(frozen=True, slots=True)
-class Route:
-    path: str  # full path, mount prefixes included
-    methods: tuple[str, ...]  # empty for websocket routes
-    name: str
-    websocket: bool = False
-    source: str = ""  # "file:line" of the endpoint
-
-
-@dataclass(frozen=True, slots=True)
 class AppNode:
     """An app (the target, or a mounted sub-app) with its layers and routes."""
 
@@ -78,6 +71,7 @@ class AppNode:
     children: tuple[AppNode, ...] = ()
     redirect_slashes: bool = False
     exception_handlers: tuple[str, ...] = field(default=())
+    skipped: tuple[str, ...] = ()  # type names of router entries the walk could not follow
 
     @property
     def cors_layers(self) -> tuple[Layer, ...]:
@@ -115,16 +109,22 @@ def introspect(app: Any, *, label: str = "app", prefix: str = "") -> AppNode:
     else:
         return AppNode(label, prefix, type(current).__name__, tuple(wrappers), ())
 
-    routes, children = _routes(router, prefix)
+    found = walk_routes(
+        router,
+        prefix,
+        lambda inner, where, at: introspect(inner, label=where, prefix=at),
+        is_router=lambda obj: _is_router(obj) and not _is_starlette(obj),
+    )
     return AppNode(
         label=label,
         prefix=prefix,
         kind=kind,
         layers=tuple(layers),
-        routes=tuple(routes),
-        children=tuple(children),
+        routes=tuple(found.routes),
+        children=tuple(found.children),
         redirect_slashes=bool(getattr(router, "redirect_slashes", False)),
         exception_handlers=handlers,
+        skipped=tuple(found.skipped),
     )
 
 
@@ -145,12 +145,23 @@ def _declared_layers(app: Any) -> list[Layer]:
     # build_middleware_stack); its 500 responses never pass through a CORS layer declared here.
     layers = [Layer("ServerErrorMiddleware", "errors", wrapper=False, module="starlette")]
     for entry in getattr(app, "user_middleware", ()):
-        cls = getattr(entry, "cls", None)
-        args = tuple(getattr(entry, "args", ()))
-        kwargs = dict(getattr(entry, "kwargs", {}))
+        cls, args, kwargs = declared_options(entry)
         layers.append(_declared_layer(cls, args, kwargs))
     layers.append(Layer("ExceptionMiddleware", "exceptions", wrapper=False, module="starlette"))
     return layers
+
+
+def declared_options(entry: Any) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
+    """The class, positional and keyword options of one ``user_middleware`` entry.
+
+    Starlette 0.35 split ``Middleware.options`` into ``args`` and ``kwargs``; FastAPI before
+    0.109 runs on the older Starlette, so both spellings are read.
+    """
+    cls = getattr(entry, "cls", None)
+    kwargs = getattr(entry, "kwargs", None)
+    if kwargs is None:
+        kwargs = getattr(entry, "options", None)
+    return cls, tuple(getattr(entry, "args", ()) or ()), dict(kwargs or {})
 
 
 def _declared_layer(cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Layer:
@@ -217,7 +228,14 @@ def _starlette_instance(obj: Any) -> dict[str, Any]:
         "allow_headers": ["*"]
         if getattr(obj, "allow_all_headers", False)
         else list(getattr(obj, "allow_headers", ())),
-        "allow_credentials": bool(getattr(obj, "allow_credentials", False)),
+        # Starlette before 0.37 keeps allow_credentials only as the header it adds.
+        "allow_credentials": bool(
+            getattr(
+                obj,
+                "allow_credentials",
+                simple.get("Access-Control-Allow-Credentials") == "true",
+            )
+        ),
         "allow_origin_regex": getattr(regex, "pattern", regex),
         "allow_private_network": bool(getattr(obj, "allow_private_network", False)),
         "expose_headers": [h.strip() for h in expose.split(",") if h.strip()],
@@ -238,40 +256,6 @@ def _cors_implementation(cls: Any) -> Implementation | None:
         if base.__name__ == "CORSMiddleware" and module.startswith("corsguard."):
             return "corsguard"
     return None
-
-
-def _routes(router: Any, prefix: str) -> tuple[list[Route], list[AppNode]]:
-    routes: list[Route] = []
-    children: list[AppNode] = []
-    for route in getattr(router, "routes", ()):
-        path = getattr(route, "path", "")
-        kind = type(route).__name__
-        inner = getattr(route, "app", None)
-        if kind in ("Mount", "Host") or (hasattr(route, "routes") and inner is not None):
-            where = prefix + path if kind == "Mount" else prefix
-            label = f"mount {where or '/'}" if kind == "Mount" else f"host {route.host}"
-            if inner is not None and (_is_router(inner) and not _is_starlette(inner)):
-                more_routes, more_children = _routes(inner, where)
-                routes += more_routes
-                children += more_children
-            elif inner is not None:
-                children.append(introspect(inner, label=label, prefix=where))
-            continue
-        methods = getattr(route, "methods", None)
-        if kind == "WebSocketRoute" or (methods is None and "websocket" in kind.lower()):
-            routes.append(Route(prefix + path, (), getattr(route, "name", ""), websocket=True))
-            continue
-        if methods is None:
-            continue
-        routes.append(
-            Route(
-                prefix + path,
-                tuple(sorted(methods)),
-                str(getattr(route, "name", "") or ""),
-                source=source_of(getattr(route, "endpoint", None)),
-            )
-        )
-    return routes, children
 
 
 def source_of(obj: Any) -> str:

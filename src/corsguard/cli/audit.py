@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from corsguard.cli import exitcodes
+from corsguard.cli.app_options import add_app_arguments
 from corsguard.codes import Severity
 
 FORMATS = ("text", "json", "sarif")
@@ -50,10 +51,14 @@ def register(subparsers: Any) -> None:
         "configuration rules only",
     )
     parser.add_argument(
-        "--factory",
+        "--probe-unsafe",
         action="store_true",
-        help="apps: TARGET names an app factory, called without arguments (as uvicorn --factory)",
+        help="apps: also send the actual POST, PUT, PATCH, DELETE (any method but GET, HEAD and "
+        "OPTIONS) requests, which RUN THEIR HANDLERS against the app's real database and "
+        "services; use only on a disposable environment. Without it those routes are checked "
+        "by their preflight only",
     )
+    add_app_arguments(parser, scope="apps: ")
     parser.add_argument(
         "--prefix",
         metavar="DIR",
@@ -101,7 +106,12 @@ def run(args: argparse.Namespace) -> int:
     nginx = LoadOptions(prefix=args.prefix, defines=defines)
     try:
         result = audit_target(
-            args.target, probe=not args.no_probe, factory=args.factory, nginx=nginx
+            args.target,
+            probe=not args.no_probe,
+            factory=args.factory,
+            lifespan=args.lifespan,
+            probe_unsafe=args.probe_unsafe,
+            nginx=nginx,
         )
     except AUDIT_ERRORS as error:
         print(f"corsguard audit: {error}", file=sys.stderr)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import math
 import sys
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from corsguard import app_loader
 from corsguard.browser import CREDENTIALS_MODES, FetchRequest, InvalidFetchRequest
 from corsguard.cli import exitcodes
+from corsguard.cli.app_options import add_app_arguments
 from corsguard.protocol.origin import NULL_ORIGIN, parse_serialized_origin
 
 # In-process checks of a bare path: the app's host is fictional, so give it the page's scheme
@@ -59,6 +62,7 @@ def register(subparsers: Any) -> None:
         "--format", choices=("text", "json"), default="text", help="report format (default text)"
     )
     parser.add_argument("--app", metavar="MODULE:ATTR", help="check an ASGI app in-process")
+    add_app_arguments(parser, scope="with --app: ")
     parser.add_argument(
         "--timeout",
         type=positive_seconds,
@@ -94,13 +98,18 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         request = _fetch_request(args)
-        app = load_app(args.app) if args.app else None
-        if args.browser and app is not None:
-            return _run_served(args, request, app)
-        result = run_check(
-            request, app=app, timeout=args.timeout, cookie=args.cookie, verify=not args.insecure
-        )
-        browser = _real_browser(request, args.timeout) if args.browser else None
+        app = load_app(args.app, factory=args.factory) if args.app else None
+        with started(app, args.lifespan) as served:
+            if args.browser and served is not None:
+                return _run_served(args, request, served)
+            result = run_check(
+                request,
+                app=served,
+                timeout=args.timeout,
+                cookie=args.cookie,
+                verify=not args.insecure,
+            )
+            browser = _real_browser(request, args.timeout) if args.browser else None
     except UsageError as exc:
         print(f"corsguard check: {exc}", file=sys.stderr)
         return exitcodes.USAGE
@@ -265,9 +274,35 @@ def _read_data(data: str) -> bytes:
         raise UsageError(f"--data {data!r}: {exc.strerror}") from exc
 
 
-def load_app(spec: str) -> Any:
+def load_app(spec: str, *, factory: bool = False) -> Any:
     """Import ``module:attr``; a failure is a usage error whose message has the fix."""
     try:
-        return app_loader.load_app(spec)
+        return app_loader.load_app(spec, factory=factory)
     except app_loader.AppLoadError as exc:
         raise UsageError(f"--app {exc}") from exc
+
+
+@contextlib.contextmanager
+def started(app: Any, mode: Any) -> Iterator[Any]:
+    """The app with its lifespan started (``None`` without ``--app``); a failed startup is a
+    usage error naming the app's message."""
+    if app is None:
+        yield None
+        return
+    from corsguard.lifespan import LifespanError, running
+    from corsguard.policy import ConfigError
+
+    context = running(app, mode)
+    try:
+        served = context.__enter__()
+    except LifespanError as exc:
+        raise UsageError(f"--app: {exc}") from exc
+    except ConfigError as exc:
+        raise UsageError(str(app_loader.config_error("--app: lifespan startup", exc))) from exc
+    try:
+        yield served
+    except BaseException:
+        if not context.__exit__(*sys.exc_info()):
+            raise
+    else:
+        context.__exit__(None, None, None)

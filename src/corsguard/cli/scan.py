@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from corsguard.cli import exitcodes
+from corsguard.cli.app_options import add_app_arguments
 from corsguard.codes import Severity
 from corsguard.report.model import FORMATS, get_formatter
 
@@ -107,6 +108,7 @@ def register(subparsers: Any) -> None:
         metavar="MODULE:ATTR",
         help="scan this ASGI app in-process instead of over the network",
     )
+    add_app_arguments(parser, scope="with --app: ")
     parser.add_argument(
         "--header",
         "-H",
@@ -177,13 +179,9 @@ def _spec_url(spec: str, urls: list[str]) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     from corsguard.scan.probes import parse_trusted
-    from corsguard.scan.runner import ScanOptions
     from corsguard.scan.targets import (
         TargetError,
         collect_targets,
-        expand_spec,
-        parse_spec,
-        spec_base_urls,
     )
 
     try:
@@ -193,14 +191,36 @@ def run(args: argparse.Namespace) -> int:
         targets = collect_targets(args.urls, args.input, sys.stdin, methods)
     except (ValueError, TargetError) as error:
         return _usage(str(error))
-    app = None
-    if args.app:
-        from corsguard.app_loader import AppLoadError, load_app
+    if not args.app:
+        return _scan_targets(args, targets, trusted, extra, None)
+    from corsguard.app_loader import AppLoadError, config_error, load_app
+    from corsguard.lifespan import LifespanError, running
+    from corsguard.policy import ConfigError
 
-        try:
-            app = load_app(args.app)
-        except AppLoadError as error:
-            return _usage(str(error))
+    try:
+        app = load_app(args.app, factory=args.factory)
+    except AppLoadError as error:
+        return _usage(str(error))
+    context = running(app, args.lifespan)
+    try:
+        served = context.__enter__()
+    except LifespanError as error:
+        return _usage(f"--app: {error}")
+    except ConfigError as error:
+        return _usage(str(config_error("--app: lifespan startup", error)))
+    try:
+        return _scan_targets(args, targets, trusted, extra, served)
+    finally:
+        context.__exit__(None, None, None)
+
+
+def _scan_targets(
+    args: argparse.Namespace, targets: list[Any], trusted: list[Any], extra: Any, app: Any
+) -> int:
+    """Scan ``targets`` (expanded from ``--openapi``), over the network or in ``app``."""
+    from corsguard.scan.runner import ScanOptions
+    from corsguard.scan.targets import TargetError, expand_spec, parse_spec, spec_base_urls
+
     if args.openapi:
         spec_url = _spec_url(args.openapi, [t.url for t in targets])
         try:

@@ -132,6 +132,20 @@ STARLETTE_LITERAL_PATTERN = Code(
     "allow_origin_regex such as r'https://[a-z0-9-]+\\.example\\.com'.",
 )
 
+NO_ROUTES = Code(
+    "CG411",
+    "no-routes-found",
+    Severity.MEDIUM,
+    "the audit found no route to check",
+    "The route walk found no HTTP route in the app (FastAPI's documentation routes aside), so "
+    "no request was checked and nothing is known about how the app answers cross-origin calls. "
+    "Either the app really has no routes yet, or they are kept in a way the walk does not "
+    "follow (a router type corsguard does not know, or routes added when the app starts).",
+    "Point the audit at the object that serves the routes (use --factory for an app factory, "
+    "and keep --lifespan on if routes are added at start-up), or test the running app with "
+    "'corsguard check' and 'corsguard scan'.",
+)
+
 # -- nginx configuration (corsguard audit nginx.conf) ---------------------------------------------
 
 PROXY_DUPLICATES = Code(
@@ -320,6 +334,7 @@ APP_CODES = register(
     ROUTE_BLOCKED,
     CORS_UNSUPPORTED,
     STARLETTE_LITERAL_PATTERN,
+    NO_ROUTES,
 )
 NGINX_CODES = register(
     PROXY_DUPLICATES,
