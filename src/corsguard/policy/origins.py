@@ -113,6 +113,19 @@ def parse_origin_entry(raw: str, where: str) -> tuple[OriginEntry | None, list[P
     """
     problems: list[Problem] = []
     value = raw.strip()
+    if not value:
+        blank = "empty" if not raw else "only whitespace"
+        problems.append(
+            problem(
+                codes.EMPTY_ORIGIN,
+                where,
+                raw,
+                f"{where}: this entry is {blank} (an unset variable or a trailing comma)",
+                "Set the variable that should hold the origin, or drop empty items when "
+                "splitting a comma-separated value; CORSPolicy.from_env() ignores empty items.",
+            )
+        )
+        return None, problems
     if value != raw:
         problems.append(
             problem(

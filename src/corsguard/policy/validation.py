@@ -23,6 +23,7 @@ from corsguard.policy.options import (
     OPTION_NAMES,
 )
 from corsguard.policy.origin_regex import (
+    GENERIC_SUGGESTION,
     compile_origin_regex,
     insecure_alternatives,
     public_suffix_tails,
@@ -151,25 +152,36 @@ def _check_max_age(value: object, where: str, found: list[Problem]) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         found.append(_wrong_type(where, value, "a whole number of seconds"))
         return
-    if not 0 <= value <= MAX_AGE_LIMIT:
+    if value < 0:
         found.append(
             problem(
                 codes.MAX_AGE_OUT_OF_RANGE,
                 where,
                 value,
-                f"{where}: {value} is outside 0-{MAX_AGE_LIMIT} seconds",
+                f"{where}: {value} is negative, which browsers read as 0 or as invalid",
                 "Use 0 to disable preflight caching, or a value up to "
                 f"{CHROMIUM_MAX_AGE_CAP} (Chromium's cap); 600 is a good default.",
             )
         )
     elif value > CHROMIUM_MAX_AGE_CAP:
+        # Harmless: each browser caches for its own maximum instead, so only a warning.
+        if value > MAX_AGE_LIMIT:
+            message = (
+                f"{where}: {value} is above every browser's cap (Chromium's "
+                f"{CHROMIUM_MAX_AGE_CAP} seconds, Firefox's {MAX_AGE_LIMIT}), which they use "
+                "instead"
+            )
+        else:
+            message = (
+                f"{where}: {value} is above Chromium's cap of {CHROMIUM_MAX_AGE_CAP} seconds, "
+                "which it uses instead"
+            )
         found.append(
             problem(
                 codes.MAX_AGE_ABOVE_BROWSER_CAP,
                 where,
                 value,
-                f"{where}: {value} is above Chromium's cap of {CHROMIUM_MAX_AGE_CAP} seconds, "
-                "which it uses instead",
+                message,
                 f"Use max_age={CHROMIUM_MAX_AGE_CAP} or less.",
             )
         )
@@ -191,11 +203,15 @@ def _check_regex(
     compiled, problems = compile_origin_regex(source, where, allow_loose=allow_loose)
     found += problems
     if compiled is not None and flags["allow_credentials"]:
-        found += _regex_credential_gates(compiled.pattern, where, flags)
+        # A wildcard over a public suffix is already refused as such: one problem, not two.
+        refused = any(p.code == codes.REGEX_WILDCARD_HOST.code for p in problems)
+        found += _regex_credential_gates(compiled.pattern, where, flags, suffixes=not refused)
     return compiled
 
 
-def _regex_credential_gates(source: str, where: str, flags: Mapping[str, bool]) -> list[Problem]:
+def _regex_credential_gates(
+    source: str, where: str, flags: Mapping[str, bool], *, suffixes: bool
+) -> list[Problem]:
     """The credential gates of exact origins, applied to each alternative of the regex."""
     problems: list[Problem] = []
     secure = (
@@ -204,6 +220,8 @@ def _regex_credential_gates(source: str, where: str, flags: Mapping[str, bool]) 
         else insecure_alternatives(source, allow_loopback=True)
     )
     if secure is not None:
+        if compile_origin_regex(secure, where, allow_loose=False)[1]:
+            secure = GENERIC_SUGGESTION  # the rewrite would be refused itself ("https://.*")
         problems.append(
             problem(
                 codes.INSECURE_ORIGIN_WITH_CREDENTIALS,
@@ -216,7 +234,7 @@ def _regex_credential_gates(source: str, where: str, flags: Mapping[str, bool]) 
                 "trusted network.",
             )
         )
-    if not flags["dangerously_allow_public_suffix_wildcards"]:
+    if suffixes and not flags["dangerously_allow_public_suffix_wildcards"]:
         for domain, suffix in public_suffix_tails(source):
             what = (
                 f"{suffix!r} is a public suffix"
