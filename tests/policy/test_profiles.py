@@ -270,7 +270,7 @@ def test_missing_env_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["CORS_PROFILE", "CORS PROFILE=dev", "CORS_PROFILE='dev", 'CORS_PROFILE="dev" trailing'],
+    ["CORS PROFILE=dev", "CORS_PROFILE='dev", 'CORS_PROFILE="dev" trailing', "=dev"],
 )
 def test_malformed_env_file_lines(tmp_path: Path, line: str) -> None:
     path = tmp_path / ".env"
