@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from corsguard.codes import policy as codes
 from corsguard.policy.env_values import PARSERS
 from corsguard.policy.envfile import read_env_file
 from corsguard.policy.problems import ConfigError, Problem
@@ -116,7 +117,12 @@ def policy_from_env(
         return build(cls, name, {**options, **read}, labels, problems)
     except ConfigError as error:
         combined = labels["allow_origins"]
-        raise ConfigError([_relabel(p, combined, counts) for p in error.problems]) from None
+        found = [_relabel(p, combined, counts) for p in error.problems]
+        # An origins variable that could not be read already says why no origin is set.
+        unread = {p.option for p in found if p.code == codes.INVALID_ENV_VALUE.code}
+        if unread & set(names.options["allow_origins"]):
+            found = [p for p in found if p.code != codes.PROFILE_REQUIRES_ORIGINS.code]
+        raise ConfigError(found) from None
 
 
 def _read_options(
