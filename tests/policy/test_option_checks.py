@@ -161,3 +161,51 @@ def test_max_age_above_every_cap_names_both_caps() -> None:
         "max_age: 100000 is above every browser's cap (Chromium's 7200 seconds, Firefox's "
         "86400), which they use instead"
     )
+
+
+# name: (allow_origins entry, expected message, expected hint): hints are origins that pass.
+MISSING_SCHEME: dict[str, tuple[str, str, str]] = {
+    "no-scheme": (
+        "app.example.com",
+        "'app.example.com' has no scheme",
+        "Did you mean 'https://app.example.com'?",
+    ),
+    "no-scheme-loopback": (
+        "localhost:3000",
+        "'localhost:3000' has no scheme",
+        "Did you mean 'http://localhost:3000'?",
+    ),
+    "colon-missing": (
+        "https//www.example.com",
+        "'https//www.example.com' has a malformed '://' after its scheme",
+        "Did you mean 'https://www.example.com'?",
+    ),
+    "one-slash": (
+        "https:/www.example.com",
+        "'https:/www.example.com' has a malformed '://' after its scheme",
+        "Did you mean 'https://www.example.com'?",
+    ),
+    "no-slashes": (
+        "http:localhost:3000",
+        "'http:localhost:3000' has a malformed '://' after its scheme",
+        "Did you mean 'http://localhost:3000'?",
+    ),
+    "nothing-to-suggest": (
+        "app example.com",
+        "'app example.com' has no scheme",
+        "Write the origin as scheme://host[:port], e.g. 'https://app.example.com'.",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("entry", "message", "hint"), MISSING_SCHEME.values(), ids=list(MISSING_SCHEME)
+)
+def test_missing_scheme_hints_are_origins_that_pass(entry: str, message: str, hint: str) -> None:
+    (problem,) = validate(allow_origins=[entry])[0]
+    assert problem.code == "CG104"
+    assert problem.message == f"allow_origins[0]: {message}, so it never matches an Origin header"
+    assert problem.hint == hint
+    if hint.startswith("Did you mean "):
+        suggestion = hint.removeprefix("Did you mean '").removesuffix("'?")
+        assert validate(allow_origins=[suggestion])[0] == []

@@ -37,6 +37,8 @@ _IPV6_HOST = re.compile(r"://\[[^\[\]/]*\](?=$|[:/?#])")
 # ".*" is regex syntax unless the "*" is a whole label ("https://app.*.com", "example.*").
 _REGEX_DOT_STAR = re.compile(r"\.\*(?![.:]|$)")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*")
+# A web scheme followed by a mistyped separator: "https//", "https:/", "http:".
+_MANGLED_SEPARATOR = re.compile(r"(https?)(?::/?|//)(?=[^/])", re.IGNORECASE)
 
 Kind = Literal["all", "null", "file", "pattern"]
 
@@ -301,15 +303,29 @@ def _missing_scheme(value: str, raw: str, where: str) -> Problem:
         return _unsupported_wildcard(
             where, raw, value, f"Write the scheme too, e.g. {'https://' + bare!r}."
         )
-    host = bare.split("/")[0].rsplit(":", 1)[0] if not bare.startswith("[") else bare
-    scheme = "http" if is_loopback_host(host) else "https"
+    mangled = _MANGLED_SEPARATOR.match(bare)
+    if mangled is not None:  # "https//app.example.com", "http:localhost:3000"
+        scheme, bare = mangled.group(1).lower(), bare[mangled.end() :]
+        message = f"{where}: {quoted(value)} has a malformed '://' after its scheme"
+    else:
+        host = bare.split("/")[0].rsplit(":", 1)[0] if not bare.startswith("[") else bare
+        scheme = "http" if is_loopback_host(host) else "https"
+        message = f"{where}: {quoted(value)} has no scheme"
     suggestion = f"{scheme}://{bare.split('/')[0]}"
+    # Offer only what would be accepted; otherwise say what an origin looks like.
+    entry, problems = parse_origin_entry(suggestion, where)
+    valid = entry is not None and all(not p.is_error for p in problems)
+    hint = (
+        f"Did you mean {suggestion!r}?"
+        if valid
+        else "Write the origin as scheme://host[:port], e.g. 'https://app.example.com'."
+    )
     return problem(
         codes.ORIGIN_MISSING_SCHEME,
         where,
         raw,
-        f"{where}: {quoted(value)} has no scheme, so it never matches an Origin header",
-        f"Did you mean {suggestion!r}?",
+        f"{message}, so it never matches an Origin header",
+        hint,
     )
 
 
