@@ -188,3 +188,14 @@ def test_json_hint_shows_both_forms() -> None:
     )
     assert "'[\"https://app.example.com\"]'" in problem.hint
     assert "https://app.example.com,https://admin.example.com" in problem.hint
+
+
+def test_a_project_whose_environment_names_match_the_profiles() -> None:
+    # APP_ENV=prod|dev|test and a JSON ALLOWED_HOSTS list, as some FastAPI projects have.
+    env = {"APP_ENV": "prod", "ALLOWED_HOSTS": '["https://conduit.example.com"]'}
+    policy = CORSPolicy.from_env(env, origins="ALLOWED_HOSTS", variables={"profile": "APP_ENV"})
+    assert policy.allow_origins == ("https://conduit.example.com",)
+    dev = CORSPolicy.from_env(
+        {"APP_ENV": "dev"}, origins="ALLOWED_HOSTS", variables={"profile": "APP_ENV"}
+    )
+    assert dev.match_origin("http://localhost:5173")
