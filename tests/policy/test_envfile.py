@@ -42,6 +42,7 @@ INPUTS: dict[str, str] = {
     "crlf": 'A=1\r\nB="x\r\ny"\r\n',
     "bom": "\ufeffA=1\n",
     "malformed-then-good": "A B\nC=1\n",
+    "malformed-crlf": "Aexport A\r\nB=1\r\n",
     "unterminated-quote": 'A="open\nB=1\n',
     "trailing-text": 'A="x" y\nB=1\n',
     "no-final-newline": "A=1",

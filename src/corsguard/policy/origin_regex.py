@@ -167,6 +167,9 @@ def _wildcard_problems(
 
 # "(" or "(?:" opening a group around the subdomain labels: "(.*\.)?example\.com".
 _GROUP_OPEN = re.compile(r"\((?:\?:)?")
+_LABEL_CHARS = re.compile(r"[A-Za-z0-9-]*")
+# Literal host text before a repetition: label characters and escaped dots ("pr-", "api\.").
+_LITERAL_LABELS = re.compile(r"(?:[A-Za-z0-9-]|\\\.)*")
 # A literal domain in regex syntax: labels joined by escaped dots.
 _LITERAL_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\\\.[A-Za-z0-9-]+)*")
 # What may end a host part: the end, a port, a path, the end of an alternative or group.
@@ -177,10 +180,15 @@ def _subdomain_domain(source: str, i: int) -> str | None:
     """The domain whose subdomains the repetition at ``source[i]`` stands for, or ``None``."""
     starts = set(regex_text.host_starts(source))
     after = regex_text.skip_quantifier(source, i + 1)
+    # Literal label characters may end the wildcard label: "https://.*-staging\.example\.com".
+    label = _LABEL_CHARS.match(source, after)
+    glued = label is not None and label.end() > after
+    after = label.end() if label else after
     if not source.startswith("\\.", after):
         return None
-    if i in starts:
-        at = after + 2
+    start = max((h for h in starts if h <= i), default=-1)
+    if start >= 0 and _LITERAL_LABELS.fullmatch(source, start, i):
+        at = after + 2  # "https://.*\.example\.com", "https://pr-.*\.example\.com"
     else:
         opening = next(
             (g for g in (i - 1, i - 3) if g in starts and _GROUP_OPEN.fullmatch(source, g, i)),
@@ -195,7 +203,10 @@ def _subdomain_domain(source: str, i: int) -> str | None:
     domain = _LITERAL_DOMAIN.match(source, at)
     if domain is None or _HOST_END.match(source, domain.end()) is None:
         return None
-    return domain.group().replace("\\.", ".").lower()
+    name = domain.group().replace("\\.", ".").lower()
+    if glued and public_suffix_at_or_below(name) is not None:
+        return None  # ".*example\.com": a look-alike of the user's domain, not its subdomains
+    return name
 
 
 def _is_whole_host(source: str, i: int) -> bool:

@@ -24,6 +24,7 @@ from corsguard.policy.options import (
 )
 from corsguard.policy.origin_regex import (
     GENERIC_SUGGESTION,
+    PROBE_ORIGINS,
     compile_origin_regex,
     insecure_alternatives,
     public_suffix_tails,
@@ -202,11 +203,50 @@ def _check_regex(
     allow_loose = flags["dangerously_allow_loose_origin_regex"]
     compiled, problems = compile_origin_regex(source, where, allow_loose=allow_loose)
     found += problems
+    # The special origins are opt-ins for the regex as for allow_origins, unless the regex
+    # matches strangers anyway (refused as such, or accepted with the loose opt-in).
+    loose = any(p.code == codes.REGEX_WILDCARD_HOST.code for p in problems) or (
+        compiled is not None and any(compiled.fullmatch(o) for o in PROBE_ORIGINS)
+    )
+    if compiled is not None and not loose:
+        found += _special_origins(compiled, where, flags)
     if compiled is not None and flags["allow_credentials"]:
         # A wildcard over a public suffix is already refused as such: one problem, not two.
         refused = any(p.code == codes.REGEX_WILDCARD_HOST.code for p in problems)
         found += _regex_credential_gates(compiled.pattern, where, flags, suffixes=not refused)
     return compiled
+
+
+def _special_origins(
+    compiled: re.Pattern[str], where: str, flags: Mapping[str, bool]
+) -> list[Problem]:
+    """``null`` and ``file://`` matched by the regex, refused as they are in allow_origins."""
+    found: list[Problem] = []
+    source = raw_literal(compiled.pattern)
+    if compiled.fullmatch("null") and not flags["dangerously_allow_null_origin"]:
+        found.append(
+            problem(
+                codes.NULL_ORIGIN,
+                where,
+                compiled.pattern,
+                f"{where}: {source} matches 'null', the opaque origin any website can produce "
+                "with a sandboxed iframe",
+                "Remove the 'null' alternative, or pass dangerously_allow_null_origin=True if "
+                "you accept that risk.",
+            )
+        )
+    if compiled.fullmatch("file://") and not flags["dangerously_allow_file_origin"]:
+        found.append(
+            problem(
+                codes.FILE_ORIGIN,
+                where,
+                compiled.pattern,
+                f"{where}: {source} matches 'file://', the one origin every local file shares",
+                "Remove the 'file://' alternative, or pass dangerously_allow_file_origin=True if "
+                "a web view really sends it.",
+            )
+        )
+    return found
 
 
 def _regex_credential_gates(
