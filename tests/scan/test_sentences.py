@@ -314,3 +314,29 @@ def test_reasons_of_the_other_classes(class_id: str, credentialed: bool, expecte
         class_id, credentialed=credentialed, preflight_only=False, failed=False
     )
     assert reason == expected
+
+
+@pytest.mark.parametrize(
+    ("methods", "statuses", "total", "expected"),
+    [
+        (["POST"], [500], 1, "the real POST request failed with status 500"),
+        (["GET"] * 3, [502] * 3, 3, "all 3 real GET requests failed with status 502"),
+        (["GET", "POST"], [500, 500], 2, "both real GET and POST requests failed with status 500"),
+        (
+            ["GET"] * 3,
+            [500, 503, 500],
+            3,
+            "all 3 real GET requests failed (2 with status 500, 1 with status 503)",
+        ),
+        (["GET"], [500], 3, "1 of the 3 real GET requests failed with status 500"),
+        (
+            ["GET", "GET"],
+            [500, 504],
+            4,
+            "2 of the 4 real GET requests failed (1 with status 500, 1 with status 504)",
+        ),
+    ],
+    ids=["one", "all-same", "two-methods", "all-mixed", "some", "some-mixed"],
+)
+def test_failures(methods: list[str], statuses: list[int], total: int, expected: str) -> None:
+    assert sentences.failures(methods, statuses, total=total) == expected

@@ -68,7 +68,8 @@ def failures(methods: Sequence[str], statuses: Sequence[int], *, total: int) -> 
     if total == 1:
         return f"the real {names} request failed {status}"
     if count == total:
-        return f"all {total} real {names} {noun} failed {status}"
+        every = "both" if total == 2 else f"all {total}"
+        return f"{every} real {names} {noun} failed {status}"
     return f"{count} of the {total} real {names} {noun} failed {status}"
 
 
