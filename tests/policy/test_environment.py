@@ -153,6 +153,26 @@ PROBLEMS: dict[str, tuple[dict[str, str], dict[str, Any], list[tuple[str, str, s
             )
         ],
     ),
+    "dev-profile-counts-from-the-users-first-item": (
+        {"CORS_ALLOW_ORIGINS": f"{A},http://app.example.com"},
+        {"profile": "dev", "allow_credentials": True},
+        [
+            (
+                "CG108",
+                "CORS_ALLOW_ORIGINS[1]",
+                "CORS_ALLOW_ORIGINS[1]: 'http://app.example.com' is plain http",
+            )
+        ],
+    ),
+    "dev-profile-second-variable": (
+        {"BACKEND_CORS_ORIGINS": A, "FRONTEND_HOST": "http://app.example.com"},
+        {
+            "origins": ("BACKEND_CORS_ORIGINS", "FRONTEND_HOST"),
+            "profile": "dev",
+            "allow_credentials": True,
+        },
+        [("CG108", "FRONTEND_HOST[0]", "FRONTEND_HOST[0]: 'http://app.example.com' is plain")],
+    ),
     "broken-json": (
         {"CORS_ORIGINS": f'["{A}",]'},
         {"origins": "CORS_ORIGINS"},

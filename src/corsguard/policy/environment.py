@@ -99,7 +99,7 @@ def policy_from_env(
     profile: str | None,
     options: Mapping[str, Any],
 ) -> CORSPolicy:
-    from corsguard.policy.profiles import build
+    from corsguard.policy.profiles import DEV_ORIGINS, build
 
     names = variable_names(prefix, origins, variables)
     process = os.environ if environ is None else environ
@@ -117,7 +117,9 @@ def policy_from_env(
         return build(cls, name, {**options, **read}, labels, problems)
     except ConfigError as error:
         combined = labels["allow_origins"]
-        found = [_relabel(p, combined, counts) for p in error.problems]
+        # The dev profile puts its loopback origins before the ones read from the variables.
+        offset = len(DEV_ORIGINS) if name == "dev" else 0
+        found = [_relabel(p, combined, counts, offset) for p in error.problems]
         # An origins variable that could not be read already says why no origin is set.
         unread = {p.option for p in found if p.code == codes.INVALID_ENV_VALUE.code}
         if unread & set(names.options["allow_origins"]):
@@ -152,14 +154,14 @@ def _read_options(
     return options, counts
 
 
-def _relabel(found: Problem, combined: str, counts: list[tuple[str, int]]) -> Problem:
+def _relabel(found: Problem, combined: str, counts: list[tuple[str, int]], offset: int) -> Problem:
     """``A + B[3]`` becomes ``B[1]`` when ``A`` gave two origins: the item the user wrote."""
     if not counts:
         return found
     match = re.fullmatch(re.escape(combined) + r"\[(\d+)\]", found.option)
     if match is None:
         return found
-    index = int(match.group(1))
+    index = int(match.group(1)) - offset
     for variable, count in counts:
         if index < count:
             where = f"{variable}[{index}]"
