@@ -192,6 +192,21 @@ def test_origin_sentences(
     assert finding.evidence["why"].endswith(reason)
 
 
+def test_unanswered_real_requests_count_as_failed() -> None:
+    observations = [
+        simple("GET", 500),
+        Observation(simple("GET", 0, credentials="cookie").request, None, (), "ReadError"),
+        preflight("GET"),
+    ]
+    classified = classify(observations, [], URL)
+    (hit,) = classified.hits["origin-reflection"]
+    finding = build_finding(URL, "origin-reflection", [hit], ())
+    assert "both real GET requests failed (1 with status 500, 1 without an answer)" in (
+        finding.message
+    )
+    assert finding.evidence["failed_requests"] == {"count": 2, "statuses": [500], "unanswered": 1}
+
+
 def test_failed_real_requests_are_counted_in_the_evidence() -> None:
     observations = [*failing("GET", 500, 502, 500), preflight("GET")]
     classified = classify(observations, [], URL)
@@ -335,8 +350,17 @@ def test_reasons_of_the_other_classes(class_id: str, credentialed: bool, expecte
             4,
             "2 of the 4 real GET requests failed (1 with status 500, 1 with status 504)",
         ),
+        (["POST"], [None], 1, "the real POST request failed without an answer"),
+        (
+            ["GET"] * 3,
+            [None, 500, 500],
+            3,
+            "all 3 real GET requests failed (2 with status 500, 1 without an answer)",
+        ),
     ],
-    ids=["one", "all-same", "two-methods", "all-mixed", "some", "some-mixed"],
+    ids=["one", "all-same", "two-methods", "all-mixed", "some", "some-mixed", "no-answer", "mixed"],
 )
-def test_failures(methods: list[str], statuses: list[int], total: int, expected: str) -> None:
+def test_failures(
+    methods: list[str], statuses: list[int | None], total: int, expected: str
+) -> None:
     assert sentences.failures(methods, statuses, total=total) == expected

@@ -48,7 +48,7 @@ class Hit:
     credentialed: bool  # the grant also lets credentials through (ACAC: true)
     detail: str
     cap: Severity | None = None  # the most this hit can be worth (unexploitable probes)
-    failed: tuple[int, ...] = ()  # statuses of the real requests that failed (5xx)
+    failed: tuple[int | None, ...] = ()  # statuses of the failed real requests (None: no answer)
     preflight_only: bool = False  # proven by a preflight alone: nothing says the answer is read
 
     @property
@@ -68,7 +68,7 @@ def classify(
     answered = [o for o in observations if o.status is not None]
     hits: dict[str, list[Hit]] = {}
     detectors = (
-        _origin_hits(answered),
+        _origin_hits(observations),  # unanswered real requests count as failed there
         _wildcard_hits(answered),
         _malformed_hits(answered),
         _static_foreign_hits(answered, trusted, url),
@@ -140,7 +140,8 @@ def _origin_hits(observations: Sequence[Observation]) -> list[Hit]:
 
 
 def _failed(observation: Observation) -> bool:
-    return observation.status is not None and observation.status >= 500
+    """A real request that proves nothing about the policy: a 5xx, or no answer at all."""
+    return observation.status is None or observation.status >= 500
 
 
 def _grant(
@@ -154,7 +155,7 @@ def _grant(
 def _unproven(
     kind: str, best: Observation, failed: Sequence[Observation], cap: Severity | None
 ) -> Hit:
-    statuses = tuple(o.status for o in failed if o.status is not None)
+    statuses = tuple(o.status for o in failed)
     text = sentences.failures([o.request.method for o in failed], statuses, total=len(failed))
     credentialed = r.allows_credentials(best)
     detail = sentences.preflight_granted_real_failed(credentialed=credentialed, failed=text)
@@ -163,7 +164,7 @@ def _unproven(
 
 def _wider(best: Observation, real: Sequence[Observation], failed: Sequence[Observation]) -> Hit:
     answered = [o for o in real if not _failed(o)]
-    statuses = tuple(o.status for o in failed if o.status is not None)
+    statuses = tuple(o.status for o in failed)
     failures = (
         sentences.failures([o.request.method for o in failed], statuses, total=len(real))
         if failed

@@ -54,23 +54,30 @@ def conditional(*, credentialed: bool, credentials: Credentials) -> str:
     )
 
 
-def failures(methods: Sequence[str], statuses: Sequence[int], *, total: int) -> str:
-    """The real requests that failed: ``all 3 real GET requests failed with status 500``."""
+def failures(methods: Sequence[str], statuses: Sequence[int | None], *, total: int) -> str:
+    """The real requests that failed: ``all 3 real GET requests failed with status 500``.
+
+    A status of ``None`` is a request that got no answer (a reset connection, a timeout).
+    """
     count = len(statuses)
     names = " and ".join(dict.fromkeys(methods))
     noun = "request" if total == 1 else "requests"
     by_status = Counter(statuses)
     if len(by_status) == 1:
-        status = f"with status {statuses[0]}"
+        status = _how(statuses[0])
     else:
-        parts = [f"{n} with status {s}" for s, n in sorted(by_status.items())]
-        status = "(" + ", ".join(parts) + ")"
+        ordered = sorted(by_status.items(), key=lambda item: (item[0] is None, item[0] or 0))
+        status = "(" + ", ".join(f"{n} {_how(s)}" for s, n in ordered) + ")"
     if total == 1:
         return f"the real {names} request failed {status}"
     if count == total:
         every = "both" if total == 2 else f"all {total}"
         return f"{every} real {names} {noun} failed {status}"
     return f"{count} of the {total} real {names} {noun} failed {status}"
+
+
+def _how(status: int | None) -> str:
+    return "without an answer" if status is None else f"with status {status}"
 
 
 def preflight_granted_real_failed(*, credentialed: bool, failed: str) -> str:

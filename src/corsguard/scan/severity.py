@@ -138,10 +138,10 @@ def build_finding(
         "exploit": exploit,
     }
     if lead.failed:
-        evidence["failed_requests"] = {
-            "count": len(lead.failed),
-            "statuses": sorted(set(lead.failed)),
-        }
+        statuses = sorted({s for s in lead.failed if s is not None})
+        evidence["failed_requests"] = {"count": len(lead.failed), "statuses": statuses}
+        if None in lead.failed:
+            evidence["failed_requests"]["unanswered"] = lead.failed.count(None)
     if len(granted) > 1:
         evidence["granted_origins"] = granted[:20]
     if also_granted:
