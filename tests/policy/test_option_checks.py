@@ -215,3 +215,32 @@ def test_missing_scheme_hints_are_origins_that_pass(entry: str, message: str, hi
     if hint.startswith("Did you mean "):
         suggestion = hint.removeprefix("Did you mean '").removesuffix("'?")
         assert validate(allow_origins=[suggestion])[0] == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "message", "items"),
+    [
+        (
+            '["https://a.example.com", "https://b.example.com"]',
+            "holds 2 origins in one entry",
+            ["https://a.example.com", "https://b.example.com"],
+        ),
+        (
+            "https://a.example.com,https://b.example.com",
+            "holds 2 origins in one entry",
+            ["https://a.example.com", "https://b.example.com"],
+        ),
+        (
+            "https://a.example.com https://b.example.com",
+            "holds 2 origins in one entry",
+            ["https://a.example.com", "https://b.example.com"],
+        ),
+    ],
+    ids=["json", "commas", "spaces"],
+)
+def test_a_whole_list_in_one_entry(entry: str, message: str, items: list[str]) -> None:
+    """What `[os.getenv("CORS_ORIGINS")]` gives: named as a list, not as a regex or a port."""
+    (problem,) = validate(allow_origins=[entry])[0]
+    assert problem.code == "CG113"
+    assert problem.message == f"allow_origins[0]: {entry!r} {message}"
+    assert f"Give each its own entry: {items!r}" in problem.hint

@@ -16,6 +16,7 @@ dot) is refused rather than guessed.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -147,6 +148,19 @@ def parse_origin_entry(raw: str, where: str) -> tuple[OriginEntry | None, list[P
         if lowered.rstrip("/") != "file:" or lowered == "file:":
             problems.append(_path_problem(where, raw, "file://"))
         return FILE, problems
+    several = _several_origins(value)
+    if several is not None:
+        problems.append(
+            problem(
+                codes.STRING_INSTEAD_OF_LIST,
+                where,
+                raw,
+                f"{where}: {quoted(value)} holds {len(several)} origins in one entry",
+                f"Give each its own entry: {list(several)!r}; CORSPolicy.from_env() splits "
+                "JSON and comma-separated variables.",
+            )
+        )
+        return None, problems
     if looks_like_regex(value):
         problems.append(
             problem(
@@ -162,6 +176,22 @@ def parse_origin_entry(raw: str, where: str) -> tuple[OriginEntry | None, list[P
         return None, problems
     entry = _parse_url_like(value, raw, where, problems)
     return entry, problems
+
+
+def _several_origins(value: str) -> tuple[str, ...] | None:
+    """The origins of an entry that is a whole list: a JSON array, or separated by commas."""
+    if value.startswith("[") and value.endswith("]"):
+        try:
+            items = json.loads(value)
+        except ValueError:
+            return None
+        if isinstance(items, list) and items and all(isinstance(i, str) for i in items):
+            return tuple(i.strip() for i in items)
+        return None
+    parts = [part for part in re.split(r"[\s,;]+", value) if part]
+    if len(parts) > 1 and all("://" in part for part in parts):
+        return tuple(parts)
+    return None
 
 
 def _parse_url_like(
