@@ -31,7 +31,7 @@ from corsguard.policy import validate
         ),
         ({"allow_origins": ["a.example.com"]}, {"allow_origins": ["https://a.example.com"]}),
         (
-            {"allow_origins": ["https://a.example.com"], "max_age": 10**6},
+            {"allow_origins": ["https://a.example.com"], "max_age": -1},
             {"allow_origins": ["https://a.example.com"]},
         ),
         (

@@ -87,9 +87,9 @@ ERRORS: dict[str, tuple[dict[str, Any], str, str]] = {
         r"r'https://app\.example\.com'",
     ),
     "CG123": (
-        {"allow_origin_regex": r"https://.*\.example\.com"},
+        {"allow_origin_regex": r"https://.*example\.com"},
         "allow_origin_regex",
-        r"r'https://[a-z0-9-]+\.example\.com'",
+        r"r'https://([a-z0-9-]+\.)?example\.com'",
     ),
     "CG124": (
         {"allow_origins": [r"https://.*\.example\.com"]},
@@ -97,6 +97,7 @@ ERRORS: dict[str, tuple[dict[str, Any], str, str]] = {
         r"allow_origin_regex=r'https://.*\.example\.com'",
     ),
     "CG125": ({"expose_headers": ["Set-Cookie"]}, "expose_headers[0]", "custom header"),
+    "CG139": ({"allow_origins": [""]}, "allow_origins[0]", "CORSPolicy.from_env()"),
     "CG137": (
         {"allow_headers": ["Access-Control-Allow-Origin"]},
         "allow_headers[0]",
@@ -195,7 +196,7 @@ def test_all_problems_are_reported_at_once() -> None:
             "allow_credentials": True,
             "allow_methods": ["CONNECT"],
             "allow_headers": ["Host"],
-            "max_age": 100_000,
+            "max_age": -1,
         }
     )
     assert {p.code for p in problems} >= {"CG101", "CG102", "CG110", "CG115", "CG117", "CG119"}

@@ -10,8 +10,9 @@ import pytest
 
 from corsguard.codes import Code
 from corsguard.codes import policy as codes
+from corsguard.policy.environment import PROFILE_VARIABLE, VARIABLES
 from corsguard.policy.options import DEFAULTS
-from corsguard.policy.profiles import PROFILE_VARIABLE, PROFILES, VARIABLES
+from corsguard.policy.profiles import PROFILES
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "policy.md").read_text(encoding="utf-8")

@@ -25,19 +25,25 @@ ROWS = {
         r"r'https://app\.example\.com'",
     ),
     "unescaped-dot-before-tld": (r"https://app\.example.com", ["CG122"], r"example\.com"),
-    "dot-star-subdomain": (
-        r"https://.*\.example\.com",
-        ["CG123"],
-        r"r'https://[a-z0-9-]+\.example\.com'",
-    ),
-    "dot-plus-subdomain": (r"https://.+\.example\.com", ["CG123"], "[a-z0-9-]+"),
+    # A leading repetition then a literal domain: subdomains only, like https://*.example.com.
+    "dot-star-subdomain": (r"https://.*\.example\.com", [], ""),
+    "dot-plus-subdomain": (r"https://.+\.example\.com", [], ""),
+    "optional-subdomain-group": (r"https://(.*\.)?example\.com(:\d+)?", [], ""),
+    "subdomain-under-public-suffix": (r"https://.*\.co\.uk", ["CG123"], r"yourname\.co\.uk"),
+    "subdomain-under-private-suffix": (r"https://.+\.github\.io", ["CG123"], "yourname"),
+    "subdomain-then-more": (r"https://.*\.example\.com.*", ["CG123"], r"example\.com'"),
+    "subdomain-then-class": (r"https://.*\.example\.co[a-z]", ["CG123"], "[a-z0-9-]+"),
+    # The whole host a wildcard: the hint must not offer 'https://', which matches nothing.
+    "any-host": ("https://.*", ["CG123"], "allow_origins"),
+    "any-host-plus": ("https://.+(:[0-9]+)?", ["CG123"], r"[a-z0-9-]+\.example\.com"),
     "dot-star-glued": (
         r"https://.*example\.com",
         ["CG123"],
         r"r'https://([a-z0-9-]+\.)?example\.com'",
     ),
     "dot-star-after-domain": (r"https://example\.com.*", ["CG123"], r"r'https://example\.com'"),
-    "dot-repeat-count": (r"https://.{1,20}\.example\.com", ["CG123"], "[a-z0-9-]+"),
+    "dot-repeat-count": (r"https://.{1,20}\.example\.com", [], ""),
+    "dot-repeat-glued": (r"https://.{1,20}example\.com", ["CG123"], "[a-z0-9-]+"),
     "match-everything": (".*", ["CG123"], "[a-z0-9-]+"),
     "second-alternative-checked": (
         r"https://a\.example\.com|https://b.example\.com",
@@ -109,7 +115,8 @@ ALTERNATIVES = {
     "counted-s": (r"https{0,1}://app\.example\.com", r"https://app\.example\.com"),
     "class-s": (r"http[s]?://app\.example\.com", r"https://app\.example\.com"),
     "any-scheme": (r"[a-z]+://app\.example\.com", r"https://app\.example\.com"),
-    "optional-scheme": (r"(https://)?app\.example\.com", r"https://app\.example\.com"),
+    # Without its scheme the string is no origin at all: only https origins can match.
+    "optional-scheme": (r"(https://)?app\.example\.com", None),
     "second-alternative": (
         r"(https://a\.example\.com|http://b\.example\.com)",
         r"(https://a\.example\.com|https://b\.example\.com)",

@@ -270,7 +270,7 @@ def test_missing_env_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["CORS_PROFILE", "CORS PROFILE=dev", "CORS_PROFILE='dev", 'CORS_PROFILE="dev" trailing'],
+    ["CORS PROFILE=dev", "CORS_PROFILE='dev", 'CORS_PROFILE="dev" trailing', "=dev"],
 )
 def test_malformed_env_file_lines(tmp_path: Path, line: str) -> None:
     path = tmp_path / ".env"
@@ -315,3 +315,20 @@ def test_prod_refuses_loopback_regexes() -> None:
         lambda: CORSPolicy.profile("prod", allow_origin_regex=r"http://localhost(:\d+)?")
     )
     assert [(p.code, p.option) for p in problems] == [("CG130", "allow_origin_regex")]
+
+
+@pytest.mark.parametrize(
+    "regex",
+    [
+        r"http://localhost:\d+",
+        r"https?://localhost(:\d+)?",
+        r"http://(localhost|127\.0\.0\.1)(:\d+)?",
+        r"https://app\.example\.com|http://localhost:\d+",
+    ],
+)
+def test_prod_names_loopback_regexes_as_loopback_however_spelled(regex: str) -> None:
+    problems = _problems(lambda: CORSPolicy.profile("prod", allow_origin_regex=regex))
+    assert [p.code for p in problems] == ["CG130"]
+    # ... and dev-like profiles accept them with credentials, as loopback origins.
+    policy = CORSPolicy.profile("test", allow_origin_regex=regex, allow_credentials=True)
+    assert policy.match_origin("http://localhost:5173")

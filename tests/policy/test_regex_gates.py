@@ -27,7 +27,8 @@ ROWS: dict[str, tuple[dict[str, Any], str, list[str], str]] = {
         ["CG123"],
         "[a-z0-9-]+",
     ),
-    "bare-domain-alternative": ({}, r"https://app\.example\.com|evil.com", ["CG122", "CG108"], ""),
+    # Without a scheme the second alternative matches no origin: only its dot is wrong.
+    "bare-domain-alternative": ({}, r"https://app\.example\.com|evil.com", ["CG122"], ""),
     "optional-s": ({}, r"https?://app\.example\.com", ["CG108"], r"r'https://app\.example\.com'"),
     "scheme-group": (
         {},

@@ -200,18 +200,19 @@ MAX_AGE_OUT_OF_RANGE = Code(
     "CG119",
     "max-age-out-of-range",
     Severity.MEDIUM,
-    "max_age outside 0-86400 seconds",
+    "max_age is negative",
     "A negative Access-Control-Max-Age is treated as 0 by some browsers and as invalid by "
-    "others; no browser caches a preflight for more than a day (Firefox's cap).",
-    "Use a value from 0 (no caching) to 86400; 600 is a good default.",
+    "others, so the same policy caches preflights differently from one browser to the next.",
+    "Use a value from 0 (no caching) to 7200; 600 is a good default.",
 )
 MAX_AGE_ABOVE_BROWSER_CAP = Code(
     "CG120",
     "max-age-above-browser-cap",
     Severity.LOW,
-    "max_age above Chromium's cap of 7200 seconds",
-    "Chromium caches preflight results for at most two hours and Safari for ten minutes, so a "
-    "longer max_age gives no benefit in those browsers while delaying policy changes in Firefox.",
+    "max_age above a browser's cap (Chromium 7200 seconds, Firefox 86400)",
+    "Browsers cap the preflight cache: Chromium at two hours, Firefox at a day, Safari at ten "
+    "minutes, and each uses its cap instead of a longer value. Nothing breaks, so this is a "
+    "warning; the longer value only delays policy changes in the browsers that honour it.",
     "Use max_age=7200 or less.",
 )
 INVALID_ORIGIN_REGEX = Code(
@@ -385,6 +386,16 @@ NO_ORIGINS_ALLOWED = Code(
     "never adds CORS headers: every cross-origin browser request fails.",
     "Pass allow_origins, or build the policy with CORSPolicy.from_env() or CORSPolicy.profile().",
 )
+EMPTY_ORIGIN = Code(
+    "CG139",
+    "empty-origin",
+    Severity.HIGH,
+    "allowed origin is an empty string",
+    "An empty entry matches no Origin header. It usually comes from an unset environment "
+    "variable read with a default of '' or from splitting a comma-separated setting with a "
+    "trailing comma, so the origin meant to be there is missing.",
+    "Set the variable, or drop empty items when splitting; CORSPolicy.from_env() ignores them.",
+)
 
 POLICY_CODES = register(
     WILDCARD_WITH_CREDENTIALS,
@@ -425,6 +436,7 @@ POLICY_CODES = register(
     WILDCARD_EXPOSE_WITH_CREDENTIALS,
     CORS_HEADER_AS_REQUEST_HEADER,
     NO_ORIGINS_ALLOWED,
+    EMPTY_ORIGIN,
 )
 
 # Codes reported as warnings: the policy is built, and the problems are kept in

@@ -5,6 +5,9 @@ not the risk. The risk is the host: an unescaped ``.`` matches any character
 (``app.example.com`` also matches ``appxexample.com``), and ``.*`` or ``.+`` match across labels
 (``https://.*example\\.com`` matches ``https://evilexample.com``). Both let an attacker who
 registers a look-alike domain pass the check, so both are refused unless explicitly allowed.
+A repetition that starts the host and is followed by an escaped dot and a literal domain
+(``https://.*\\.example\\.com``) matches only that domain's subdomains, as the allow_origins
+pattern ``https://*.example.com`` does, and passes unless the domain is a public suffix.
 
 The host part is found textually. The expression is split at every unescaped ``|`` (inside groups
 too), and each alternative is scanned from its ``://`` (or ``:\\/\\/``) if it has one, otherwise
@@ -19,14 +22,14 @@ scheme and the domain of each alternative, so that a regex is held to the rules 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from corsguard.codes import policy as codes
+from corsguard.policy import regex_text
 from corsguard.policy.problems import Problem, problem, raw_literal
 from corsguard.policy.publicsuffix import public_suffix_at_or_below
+from corsguard.policy.regex_language import http_verdict
 
-_SEPARATORS = ("://", r":\/\/")
 _QUANTIFIERS = "*+{"
 # Origins no honest expression matches: the reserved .invalid and .example top-level domains.
 PROBE_ORIGINS = (
@@ -35,12 +38,8 @@ PROBE_ORIGINS = (
     "http://corsguardprobe.invalid",
     "https://corsguard-probe.invalid.example",
 )
-_LOOPBACK = re.compile(r"http://(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]+)?")
-# What may follow a literal loopback host: nothing, or a port ("(:\d+)?", ":[0-9]{2,5}").
-_PORT_SUFFIX = re.compile(
-    r"(?:\((?:\?:)?:(?:\\d|\[0-9\])(?:\+|\{[0-9,]+\})\)\??"
-    r"|:(?:\\d|\[0-9\])(?:\+|\{[0-9,]+\}))?\$?"
-)
+# The example offered when no rewrite of the user's own expression would be a valid one.
+GENERIC_SUGGESTION = r"https://[a-z0-9-]+\.example\.com"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,27 +72,7 @@ def compile_origin_regex(
     if allow_loose:
         return compiled, problems
     dots = _host_dots(source)
-    if dots.spans:
-        label = {i: _label_for(source, i) for i in dots.spans}
-        suggestion = _escape_dots(_replace(source, label, drop_quantifier=True))
-        whole = {start for start, _ in _segments(source) if not _separator_in(source, start)}
-        in_whole = any(_segment_start(source, i) in whole for i in dots.spans)
-        example = (
-            f"e.g. {raw_literal(suggestion)}"
-            if "://" in suggestion and not in_whole
-            else "e.g. r'https://[a-z0-9-]+\\.example\\.com'"
-        )
-        problems.append(
-            problem(
-                codes.REGEX_WILDCARD_HOST,
-                where,
-                source,
-                f"{where}: {raw_literal(source)} has '.*' or '.+' in its host part, which also "
-                "matches look-alike domains such as 'https://evilexample.com'",
-                f"Match whole labels with '[a-z0-9-]+', {example}, or use a pattern such as "
-                "'https://*.example.com' in allow_origins.",
-            )
-        )
+    loose = _wildcard_problems(source, where, dots.spans, problems)
     if dots.literal:
         escaped = _replace(source, dict.fromkeys(dots.literal, r"\."), drop_quantifier=False)
         problems.append(
@@ -106,7 +85,7 @@ def compile_origin_regex(
                 f"Escape the dot: {raw_literal(escaped)}.",
             )
         )
-    if not dots.spans:
+    if not loose:
         probe = next((o for o in PROBE_ORIGINS if compiled.fullmatch(o) is not None), None)
         if probe is not None:
             problems.append(
@@ -124,9 +103,137 @@ def compile_origin_regex(
     return compiled, problems
 
 
+def _wildcard_problems(
+    source: str, where: str, spans: tuple[int, ...], problems: list[Problem]
+) -> bool:
+    """Report the ``.*``/``.+`` repetitions of the host parts; True if any can match a stranger.
+
+    A repetition that starts the host and is followed by ``\\.`` and a literal domain that ends
+    the host (``https://.*\\.example\\.com``, ``https://(.*\\.)?example\\.com``) matches only
+    names under that domain, as ``https://*.example.com`` does, and passes when the domain is
+    one its owner controls. Under a public suffix (``https://.*\\.co\\.uk``) it matches sites
+    anyone can register.
+    """
+    domains = {i: _subdomain_domain(source, i) for i in spans}
+    for domain in domains.values():
+        suffix = None if domain is None else public_suffix_at_or_below(domain)
+        if domain is None or suffix is None:
+            continue
+        what = f"{suffix!r} is" if suffix == domain else f"{suffix!r} below it is"
+        escaped = domain.replace(".", "\\.")
+        problems.append(
+            problem(
+                codes.REGEX_WILDCARD_HOST,
+                where,
+                source,
+                f"{where}: {raw_literal(source)} matches any name under {domain!r}, sites anyone "
+                f"can register ({what} a public suffix)",
+                f"Match the exact origins you own, e.g. r'https://yourname\\.{escaped}'.",
+            )
+        )
+    loose = [i for i, domain in domains.items() if domain is None]
+    if not loose:
+        return False
+    if all(_is_whole_host(source, i) for i in loose):
+        problems.append(
+            problem(
+                codes.REGEX_WILDCARD_HOST,
+                where,
+                source,
+                f"{where}: {raw_literal(source)} matches any host, so every website passes the "
+                "check",
+                "List your frontends' origins in allow_origins, or tie the expression to your "
+                f"domain, e.g. {raw_literal(GENERIC_SUGGESTION)}; for public data without "
+                "credentials, allow_origins=['*'] says so plainly.",
+            )
+        )
+        return True
+    label = {i: _label_for(source, i) for i in loose}
+    suggestion = _escape_dots(_replace(source, label, drop_quantifier=True))
+    example = suggestion if _valid_suggestion(suggestion) else GENERIC_SUGGESTION
+    problems.append(
+        problem(
+            codes.REGEX_WILDCARD_HOST,
+            where,
+            source,
+            f"{where}: {raw_literal(source)} has '.*' or '.+' in its host part, which also "
+            "matches look-alike domains such as 'https://evilexample.com'",
+            f"Match whole labels with '[a-z0-9-]+', e.g. {raw_literal(example)}, or use a "
+            "pattern such as 'https://*.example.com' in allow_origins.",
+        )
+    )
+    return True
+
+
+# "(" or "(?:" opening a group around the subdomain labels: "(.*\.)?example\.com".
+_GROUP_OPEN = re.compile(r"\((?:\?:)?")
+_LABEL_CHARS = re.compile(r"[A-Za-z0-9-]*")
+# Literal host text before a repetition: label characters and escaped dots ("pr-", "api\.").
+_LITERAL_LABELS = re.compile(r"(?:[A-Za-z0-9-]|\\\.)*")
+# A literal domain in regex syntax: labels joined by escaped dots.
+_LITERAL_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\\\.[A-Za-z0-9-]+)*")
+# What may end a host part: the end, a port, a path, the end of an alternative or group.
+_HOST_END = re.compile(r"$|[:/|$)]|\((?:\?:)?:")
+
+
+def _subdomain_domain(source: str, i: int) -> str | None:
+    """The domain whose subdomains the repetition at ``source[i]`` stands for, or ``None``."""
+    starts = set(regex_text.host_starts(source))
+    after = regex_text.skip_quantifier(source, i + 1)
+    # Literal label characters may end the wildcard label: "https://.*-staging\.example\.com".
+    label = _LABEL_CHARS.match(source, after)
+    glued = label is not None and label.end() > after
+    after = label.end() if label else after
+    if not source.startswith("\\.", after):
+        return None
+    start = max((h for h in starts if h <= i), default=-1)
+    if start >= 0 and _LITERAL_LABELS.fullmatch(source, start, i):
+        at = after + 2  # "https://.*\.example\.com", "https://pr-.*\.example\.com"
+    else:
+        opening = next(
+            (g for g in (i - 1, i - 3) if g in starts and _GROUP_OPEN.fullmatch(source, g, i)),
+            None,
+        )
+        closing = after + 2
+        if opening is None or source[closing : closing + 1] != ")":
+            return None
+        if source[closing + 1 : closing + 2] not in ("?", "*", "+"):
+            return None
+        at = closing + 2
+    domain = _LITERAL_DOMAIN.match(source, at)
+    if domain is None or _HOST_END.match(source, domain.end()) is None:
+        return None
+    name = domain.group().replace("\\.", ".").lower()
+    if glued and public_suffix_at_or_below(name) is not None:
+        return None  # ".*example\.com": a look-alike of the user's domain, not its subdomains
+    return name
+
+
+def _is_whole_host(source: str, i: int) -> bool:
+    """Is the repetition at ``source[i]`` the entire host part (``https://.*``)?"""
+    after = regex_text.skip_quantifier(source, i + 1)
+    return i in regex_text.host_starts(source) and _HOST_END.match(source, after) is not None
+
+
+def _valid_suggestion(suggestion: str) -> bool:
+    """A rewrite worth offering: it compiles, is clean itself, and every host is non-empty."""
+    try:
+        compiled = re.compile(suggestion)
+    except re.error:
+        return False
+    dots = _host_dots(suggestion)
+    if dots.spans or dots.literal:
+        return False
+    if any(compiled.fullmatch(origin) for origin in PROBE_ORIGINS):
+        return False
+    return all(
+        _HOST_END.match(suggestion, start) is None for start in regex_text.host_starts(suggestion)
+    )
+
+
 def _label_for(source: str, i: int) -> str:
     """What to write instead of the repetition at ``source[i]`` (``.*``, ``.+``)."""
-    after = _skip_quantifier(source, i + 1)
+    after = regex_text.skip_quantifier(source, i + 1)
     if after >= len(source) or source[after] in "/:|$)":
         return ""  # "example\.com.*": nothing may follow the domain
     if source.startswith("\\.", after):
@@ -147,86 +254,19 @@ def _replace(source: str, replacements: dict[int, str], *, drop_quantifier: bool
             out.append(replacements[i])
             i += 1
             if drop_quantifier and i < len(source):
-                i = _skip_quantifier(source, i)
+                i = regex_text.skip_quantifier(source, i)
             continue
         out.append(source[i])
         i += 1
     return "".join(out)
 
 
-def _skip_quantifier(source: str, i: int) -> int:
-    if source[i] in "*+":
-        i += 1
-    elif source[i] == "{":
-        close = source.find("}", i)
-        i = len(source) if close < 0 else close + 1
-    if i < len(source) and source[i] in "?+":  # lazy or possessive modifier
-        i += 1
-    return i
-
-
-def _segments(source: str, *, top_level_only: bool = False) -> list[tuple[int, int]]:
-    """``(start, end)`` of each alternative: the text between unescaped ``|`` outside classes.
-
-    With ``top_level_only`` only the ``|`` outside every group split the expression.
-    """
-    bounds: list[tuple[int, int]] = []
-    start, depth = 0, 0
-    for i, char in _structure(source):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and (depth == 0 or not top_level_only):
-            bounds.append((start, i))
-            start = i + 1
-    bounds.append((start, len(source)))
-    return bounds
-
-
-def _segment_start(source: str, i: int) -> int:
-    return max(start for start, _ in _segments(source) if start <= i)
-
-
-def _separators(source: str, start: int, end: int) -> list[tuple[int, int]]:
-    """``(index, length)`` of each unescaped ``://`` or ``:\\/\\/`` in ``source[start:end]``."""
-    found: list[tuple[int, int]] = []
-    for separator in _SEPARATORS:
-        i = source.find(separator, start, end)
-        while i >= 0:
-            if not _is_escaped(source, i):
-                found.append((i, len(separator)))
-            i = source.find(separator, i + 1, end)
-    return sorted(found)
-
-
-def _separator_in(source: str, start: int) -> bool:
-    end = next(e for s, e in _segments(source) if s == start)
-    return bool(_separators(source, start, end))
-
-
-def _host_starts(source: str) -> list[int]:
-    """Where each alternative's host part starts: after its ``://``, or at its start."""
-    starts: list[int] = []
-    for start, end in _segments(source):
-        found = _separators(source, start, end)
-        starts += [i + length for i, length in found] if found else [start]
-    return sorted(set(starts))
-
-
-def _is_escaped(source: str, i: int) -> bool:
-    backslashes = 0
-    while i - backslashes - 1 >= 0 and source[i - backslashes - 1] == "\\":
-        backslashes += 1
-    return backslashes % 2 == 1
-
-
 def _host_dots(source: str) -> _HostDots:
     literal: list[int] = []
     spans: list[int] = []
-    for start in _host_starts(source):
+    for start in regex_text.host_starts(source):
         depth = 0
-        for i, char in _structure(source, start):
+        for i, char in regex_text.structure(source, start):
             if char in "/:|$" and depth == 0:
                 break
             if char == "(":
@@ -241,43 +281,22 @@ def _host_dots(source: str) -> _HostDots:
     return _HostDots(tuple(sorted(set(literal))), tuple(sorted(set(spans))))
 
 
-def _structure(source: str, start: int = 0) -> Iterator[tuple[int, str]]:
-    """``(index, character)`` of the regex's own syntax from ``start``: escaped characters
-    and character classes are stepped over, so ``(``, ``)``, ``|`` and ``.`` mean themselves."""
-    i = start
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-        elif char == "[":
-            i = _class_end(source, i)
-        else:
-            yield i, char
-            i += 1
-
-
-def _class_end(source: str, i: int) -> int:
-    """The index after the character class that starts at ``source[i] == '['``."""
-    j = i + 1
-    if j < len(source) and source[j] == "^":
-        j += 1
-    if j < len(source) and source[j] == "]":
-        j += 1  # a leading "]" is literal
-    while j < len(source) and source[j] != "]":
-        j += 2 if source[j] == "\\" else 1
-    return j + 1
-
-
 def insecure_alternatives(source: str, *, allow_loopback: bool) -> str | None:
     """``None`` if every alternative starts with ``https://``, else the expression rewritten so.
 
     An alternative may start with ``^`` and sit in a group: ``^(https://a\\.example\\.com)``.
-    With ``allow_loopback``, plain-http loopback alternatives (``http://localhost(:\\d+)?``)
-    pass, as exact loopback origins do.
+    With ``allow_loopback``, plain-http loopback alternatives (``http://localhost:\\d+``,
+    ``https?://(localhost|127\\.0\\.0\\.1)(:\\d+)?``) pass, as exact loopback origins do.
+    Which origins match is decided on the parsed expression (``regex_language``); the rewrite
+    is textual, so that the suggestion keeps the user's own spelling.
     """
+    verdict = http_verdict(source)
+    if verdict == "secure" or (verdict == "loopback" and allow_loopback):
+        return None
     spans = _insecure_spans(source, 0, len(source), allow_loopback=allow_loopback)
     if not spans:
-        return None
+        # The parse tree admits http origins the textual reading missed: suggest a shape.
+        return None if verdict is None else GENERIC_SUGGESTION
     out = source
     for start, cut in sorted(spans, reverse=True):
         out = out[:start] + "https://" + out[cut:]
@@ -292,34 +311,30 @@ def _insecure_spans(
     Replacing ``source[start:cut]`` with ``https://`` gives the secure form of the alternative.
     """
     spans: list[tuple[int, int]] = []
-    for alt_start, alt_end in _segments_between(source, start, end):
+    for alt_start, alt_end in regex_text.segments_between(source, start, end):
         i = alt_start
         while i < alt_end and (source[i] == "^" or source.startswith("\\A", i)):
             i += 1 if source[i] == "^" else 2
-        i = _skip_flags(source, i, alt_end)
+        i = regex_text.skip_flags(source, i, alt_end)
         if i < alt_end and source[i] == "(":
-            close = _group_end(source, i)
+            close = regex_text.group_end(source, i)
             if close < alt_end and source[close] in "?*{":  # "(https://)?": scheme optional
-                after = _skip_quantifier(source, close)
-                has_separator = bool(_separators(source, i, close))
+                after = regex_text.skip_quantifier(source, close)
+                has_separator = bool(regex_text.separators(source, i, close))
                 spans.append((i, after if has_separator else _cut(source, i, alt_end)))
                 continue
             if close <= alt_end:
-                inner = _group_body(source, i)
+                inner = regex_text.group_body(source, i)
                 nested = _insecure_spans(source, inner, close - 1, allow_loopback=allow_loopback)
                 if all(cut > s for s, cut in nested):
                     spans += nested
                     continue
             spans.append((i, _cut(source, i, alt_end)))
             continue
-        literal, after = _literal_prefix(source, i, alt_end)
+        literal, _ = _literal_prefix(source, i, alt_end)
         if literal.startswith("https://"):
             continue
-        if (
-            allow_loopback
-            and _LOOPBACK.fullmatch(literal)
-            and _PORT_SUFFIX.fullmatch(source[after:alt_end])
-        ):
+        if allow_loopback and http_verdict(source[alt_start:alt_end]) in ("secure", "loopback"):
             continue
         spans.append((i, _cut(source, i, alt_end)))
     return spans
@@ -327,62 +342,10 @@ def _insecure_spans(
 
 def _cut(source: str, start: int, end: int) -> int:
     """The index after the first ``://`` of ``source[start:end]`` outside groups, or ``start``."""
-    for index, length in _separators(source, start, end):
-        if all(close <= index for _, close in _groups_between(source, start, index)):
+    for index, length in regex_text.separators(source, start, end):
+        if all(close <= index for _, close in regex_text.groups_between(source, start, index)):
             return index + length
     return start
-
-
-def _groups_between(source: str, start: int, end: int) -> list[tuple[int, int]]:
-    """``(open, after_close)`` of the outermost groups opening in ``source[start:end]``."""
-    groups: list[tuple[int, int]] = []
-    i = start
-    while i < end:
-        char = source[i]
-        if char == "\\":
-            i += 2
-        elif char == "[":
-            i = _class_end(source, i)
-        elif char == "(":
-            close = _group_end(source, i)
-            groups.append((i, close))
-            i = close
-        else:
-            i += 1
-    return groups
-
-
-def _segments_between(source: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [(start + s, start + e) for s, e in _segments(source[start:end], top_level_only=True)]
-
-
-def _skip_flags(source: str, i: int, end: int) -> int:
-    """Past inline flags such as ``(?i)`` at ``source[i]``."""
-    flags = re.compile(r"\(\?[aiLmsux]+\)")
-    match = flags.match(source, i, end)
-    while match is not None:
-        i = match.end()
-        match = flags.match(source, i, end)
-    return i
-
-
-def _group_end(source: str, i: int) -> int:
-    """The index after the group that opens at ``source[i] == '('``."""
-    depth = 0
-    for j, char in _structure(source, i):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-    return len(source) + 1
-
-
-def _group_body(source: str, i: int) -> int:
-    """Where the content of the group opening at ``source[i]`` starts (after ``?:``, a name)."""
-    match = re.compile(r"\((?:\?:|\?P<\w+>)?").match(source, i)
-    return match.end() if match else i + 1
 
 
 def _literal_prefix(source: str, i: int, end: int) -> tuple[str, int]:
@@ -411,8 +374,8 @@ def public_suffix_tails(source: str) -> list[tuple[str, str]]:
     a ``://`` and a wildcard directly before an escaped dot are examined.
     """
     found: list[tuple[str, str]] = []
-    for start, end in _segments(source):
-        separators = _separators(source, start, end)
+    for start, end in regex_text.segments(source):
+        separators = regex_text.separators(source, start, end)
         if not separators:
             continue
         index, length = separators[0]
@@ -438,16 +401,16 @@ def _host_tail(source: str, i: int, end: int) -> str | None:
             i += 2
         elif char == "[":
             tokens.append(None)
-            i = _class_end(source, i)
+            i = regex_text.class_end(source, i)
         elif char == "(":
             if re.compile(r"\((?:\?:)?:").match(source, i):
                 break  # the port group
             tokens.append(None)
-            i = _group_end(source, i)
+            i = regex_text.group_end(source, i)
         elif char in "*+?{":
             if tokens:
                 tokens[-1] = None
-            i = _skip_quantifier(source, i) if char != "?" else i + 1
+            i = regex_text.skip_quantifier(source, i) if char != "?" else i + 1
         elif char in ".^":
             tokens.append(None)
             i += 1

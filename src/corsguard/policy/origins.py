@@ -16,6 +16,7 @@ dot) is refused rather than guessed.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -37,6 +38,8 @@ _IPV6_HOST = re.compile(r"://\[[^\[\]/]*\](?=$|[:/?#])")
 # ".*" is regex syntax unless the "*" is a whole label ("https://app.*.com", "example.*").
 _REGEX_DOT_STAR = re.compile(r"\.\*(?![.:]|$)")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*")
+# A web scheme followed by a mistyped separator: "https//", "https:/", "http:".
+_MANGLED_SEPARATOR = re.compile(r"(https?)(?::/?|//)(?=[^/])", re.IGNORECASE)
 
 Kind = Literal["all", "null", "file", "pattern"]
 
@@ -113,6 +116,19 @@ def parse_origin_entry(raw: str, where: str) -> tuple[OriginEntry | None, list[P
     """
     problems: list[Problem] = []
     value = raw.strip()
+    if not value:
+        blank = "empty" if not raw else "only whitespace"
+        problems.append(
+            problem(
+                codes.EMPTY_ORIGIN,
+                where,
+                raw,
+                f"{where}: this entry is {blank} (an unset variable or a trailing comma)",
+                "Set the variable that should hold the origin, or drop empty items when "
+                "splitting a comma-separated value; CORSPolicy.from_env() ignores empty items.",
+            )
+        )
+        return None, problems
     if value != raw:
         problems.append(
             problem(
@@ -132,6 +148,19 @@ def parse_origin_entry(raw: str, where: str) -> tuple[OriginEntry | None, list[P
         if lowered.rstrip("/") != "file:" or lowered == "file:":
             problems.append(_path_problem(where, raw, "file://"))
         return FILE, problems
+    several = _several_origins(value)
+    if several is not None:
+        problems.append(
+            problem(
+                codes.STRING_INSTEAD_OF_LIST,
+                where,
+                raw,
+                f"{where}: {quoted(value)} holds {len(several)} origins in one entry",
+                f"Give each its own entry: {list(several)!r}; CORSPolicy.from_env() splits "
+                "JSON and comma-separated variables.",
+            )
+        )
+        return None, problems
     if looks_like_regex(value):
         problems.append(
             problem(
@@ -147,6 +176,22 @@ def parse_origin_entry(raw: str, where: str) -> tuple[OriginEntry | None, list[P
         return None, problems
     entry = _parse_url_like(value, raw, where, problems)
     return entry, problems
+
+
+def _several_origins(value: str) -> tuple[str, ...] | None:
+    """The origins of an entry that is a whole list: a JSON array, or separated by commas."""
+    if value.startswith("[") and value.endswith("]"):
+        try:
+            items = json.loads(value)
+        except ValueError:
+            return None
+        if isinstance(items, list) and items and all(isinstance(i, str) for i in items):
+            return tuple(i.strip() for i in items)
+        return None
+    parts = [part for part in re.split(r"[\s,;]+", value) if part]
+    if len(parts) > 1 and all("://" in part for part in parts):
+        return tuple(parts)
+    return None
 
 
 def _parse_url_like(
@@ -288,15 +333,29 @@ def _missing_scheme(value: str, raw: str, where: str) -> Problem:
         return _unsupported_wildcard(
             where, raw, value, f"Write the scheme too, e.g. {'https://' + bare!r}."
         )
-    host = bare.split("/")[0].rsplit(":", 1)[0] if not bare.startswith("[") else bare
-    scheme = "http" if is_loopback_host(host) else "https"
+    mangled = _MANGLED_SEPARATOR.match(bare)
+    if mangled is not None:  # "https//app.example.com", "http:localhost:3000"
+        scheme, bare = mangled.group(1).lower(), bare[mangled.end() :]
+        message = f"{where}: {quoted(value)} has a malformed '://' after its scheme"
+    else:
+        host = bare.split("/")[0].rsplit(":", 1)[0] if not bare.startswith("[") else bare
+        scheme = "http" if is_loopback_host(host) else "https"
+        message = f"{where}: {quoted(value)} has no scheme"
     suggestion = f"{scheme}://{bare.split('/')[0]}"
+    # Offer only what would be accepted; otherwise say what an origin looks like.
+    entry, problems = parse_origin_entry(suggestion, where)
+    valid = entry is not None and all(not p.is_error for p in problems)
+    hint = (
+        f"Did you mean {suggestion!r}?"
+        if valid
+        else "Write the origin as scheme://host[:port], e.g. 'https://app.example.com'."
+    )
     return problem(
         codes.ORIGIN_MISSING_SCHEME,
         where,
         raw,
-        f"{where}: {quoted(value)} has no scheme, so it never matches an Origin header",
-        f"Did you mean {suggestion!r}?",
+        f"{message}, so it never matches an Origin header",
+        hint,
     )
 
 

@@ -104,11 +104,33 @@ class CORSPolicy:
         environ: Mapping[str, str] | None = None,
         *,
         env_file: str | os.PathLike[str] | None = None,
+        prefix: str = "CORS_",
+        origins: str | Sequence[str] | None = None,
+        variables: Mapping[str, str] | None = None,
+        profile: ProfileName | None = None,
+        **options: Any,
     ) -> CORSPolicy:
-        """Build the policy from ``CORS_*`` variables (see ``corsguard.policy.profiles``)."""
-        from corsguard.policy.profiles import policy_from_env
+        """Build the policy from environment variables (``os.environ`` unless ``environ``).
 
-        return policy_from_env(cls, environ, env_file=env_file)
+        ``CORS_PROFILE``, ``CORS_ALLOW_ORIGINS`` and the other ``CORS_*`` variables by default;
+        ``prefix`` changes ``CORS_``, ``origins`` names the variable(s) holding the allowed
+        origins (``"BACKEND_CORS_ORIGINS"``), ``variables`` renames others, ``profile`` applies
+        when the profile variable is unset, and ``options`` are defaults the variables
+        override. Lists are JSON arrays or comma-separated. ``env_file`` is read first, with
+        python-dotenv's syntax; real variables override it. See ``corsguard.policy.environment``.
+        """
+        from corsguard.policy.environment import policy_from_env
+
+        return policy_from_env(
+            cls,
+            environ,
+            env_file=env_file,
+            prefix=prefix,
+            origins=origins,
+            variables=variables,
+            profile=profile,
+            options=options,
+        )
 
     @classmethod
     def profile(cls, name: ProfileName, **options: Any) -> CORSPolicy:

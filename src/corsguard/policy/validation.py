@@ -23,6 +23,8 @@ from corsguard.policy.options import (
     OPTION_NAMES,
 )
 from corsguard.policy.origin_regex import (
+    GENERIC_SUGGESTION,
+    PROBE_ORIGINS,
     compile_origin_regex,
     insecure_alternatives,
     public_suffix_tails,
@@ -151,25 +153,36 @@ def _check_max_age(value: object, where: str, found: list[Problem]) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         found.append(_wrong_type(where, value, "a whole number of seconds"))
         return
-    if not 0 <= value <= MAX_AGE_LIMIT:
+    if value < 0:
         found.append(
             problem(
                 codes.MAX_AGE_OUT_OF_RANGE,
                 where,
                 value,
-                f"{where}: {value} is outside 0-{MAX_AGE_LIMIT} seconds",
+                f"{where}: {value} is negative, which browsers read as 0 or as invalid",
                 "Use 0 to disable preflight caching, or a value up to "
                 f"{CHROMIUM_MAX_AGE_CAP} (Chromium's cap); 600 is a good default.",
             )
         )
     elif value > CHROMIUM_MAX_AGE_CAP:
+        # Harmless: each browser caches for its own maximum instead, so only a warning.
+        if value > MAX_AGE_LIMIT:
+            message = (
+                f"{where}: {value} is above every browser's cap (Chromium's "
+                f"{CHROMIUM_MAX_AGE_CAP} seconds, Firefox's {MAX_AGE_LIMIT}), which they use "
+                "instead"
+            )
+        else:
+            message = (
+                f"{where}: {value} is above Chromium's cap of {CHROMIUM_MAX_AGE_CAP} seconds, "
+                "which it uses instead"
+            )
         found.append(
             problem(
                 codes.MAX_AGE_ABOVE_BROWSER_CAP,
                 where,
                 value,
-                f"{where}: {value} is above Chromium's cap of {CHROMIUM_MAX_AGE_CAP} seconds, "
-                "which it uses instead",
+                message,
                 f"Use max_age={CHROMIUM_MAX_AGE_CAP} or less.",
             )
         )
@@ -190,12 +203,55 @@ def _check_regex(
     allow_loose = flags["dangerously_allow_loose_origin_regex"]
     compiled, problems = compile_origin_regex(source, where, allow_loose=allow_loose)
     found += problems
+    # The special origins are opt-ins for the regex as for allow_origins, unless the regex
+    # matches strangers anyway (refused as such, or accepted with the loose opt-in).
+    loose = any(p.code == codes.REGEX_WILDCARD_HOST.code for p in problems) or (
+        compiled is not None and any(compiled.fullmatch(o) for o in PROBE_ORIGINS)
+    )
+    if compiled is not None and not loose:
+        found += _special_origins(compiled, where, flags)
     if compiled is not None and flags["allow_credentials"]:
-        found += _regex_credential_gates(compiled.pattern, where, flags)
+        # A wildcard over a public suffix is already refused as such: one problem, not two.
+        refused = any(p.code == codes.REGEX_WILDCARD_HOST.code for p in problems)
+        found += _regex_credential_gates(compiled.pattern, where, flags, suffixes=not refused)
     return compiled
 
 
-def _regex_credential_gates(source: str, where: str, flags: Mapping[str, bool]) -> list[Problem]:
+def _special_origins(
+    compiled: re.Pattern[str], where: str, flags: Mapping[str, bool]
+) -> list[Problem]:
+    """``null`` and ``file://`` matched by the regex, refused as they are in allow_origins."""
+    found: list[Problem] = []
+    source = raw_literal(compiled.pattern)
+    if compiled.fullmatch("null") and not flags["dangerously_allow_null_origin"]:
+        found.append(
+            problem(
+                codes.NULL_ORIGIN,
+                where,
+                compiled.pattern,
+                f"{where}: {source} matches 'null', the opaque origin any website can produce "
+                "with a sandboxed iframe",
+                "Remove the 'null' alternative, or pass dangerously_allow_null_origin=True if "
+                "you accept that risk.",
+            )
+        )
+    if compiled.fullmatch("file://") and not flags["dangerously_allow_file_origin"]:
+        found.append(
+            problem(
+                codes.FILE_ORIGIN,
+                where,
+                compiled.pattern,
+                f"{where}: {source} matches 'file://', the one origin every local file shares",
+                "Remove the 'file://' alternative, or pass dangerously_allow_file_origin=True if "
+                "a web view really sends it.",
+            )
+        )
+    return found
+
+
+def _regex_credential_gates(
+    source: str, where: str, flags: Mapping[str, bool], *, suffixes: bool
+) -> list[Problem]:
     """The credential gates of exact origins, applied to each alternative of the regex."""
     problems: list[Problem] = []
     secure = (
@@ -204,6 +260,8 @@ def _regex_credential_gates(source: str, where: str, flags: Mapping[str, bool]) 
         else insecure_alternatives(source, allow_loopback=True)
     )
     if secure is not None:
+        if compile_origin_regex(secure, where, allow_loose=False)[1]:
+            secure = GENERIC_SUGGESTION  # the rewrite would be refused itself ("https://.*")
         problems.append(
             problem(
                 codes.INSECURE_ORIGIN_WITH_CREDENTIALS,
@@ -216,7 +274,7 @@ def _regex_credential_gates(source: str, where: str, flags: Mapping[str, bool]) 
                 "trusted network.",
             )
         )
-    if not flags["dangerously_allow_public_suffix_wildcards"]:
+    if suffixes and not flags["dangerously_allow_public_suffix_wildcards"]:
         for domain, suffix in public_suffix_tails(source):
             what = (
                 f"{suffix!r} is a public suffix"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from corsguard.codes import Severity
 from corsguard.protocol.origin import NULL_ORIGIN, origin_of_url, parse_serialized_origin
 from corsguard.scan import responses as r
+from corsguard.scan import sentences
 from corsguard.scan.hosts import registrable_domain, same_site
 from corsguard.scan.probes import BASELINE, Probe, Trusted
 from corsguard.scan.requests import Observation
@@ -47,6 +48,8 @@ class Hit:
     credentialed: bool  # the grant also lets credentials through (ACAC: true)
     detail: str
     cap: Severity | None = None  # the most this hit can be worth (unexploitable probes)
+    failed: tuple[int | None, ...] = ()  # statuses of the failed real requests (None: no answer)
+    preflight_only: bool = False  # proven by a preflight alone: nothing says the answer is read
 
     @property
     def probe(self) -> Probe:
@@ -65,7 +68,7 @@ def classify(
     answered = [o for o in observations if o.status is not None]
     hits: dict[str, list[Hit]] = {}
     detectors = (
-        _origin_hits(answered),
+        _origin_hits(observations),  # unanswered real requests count as failed there
         _wildcard_hits(answered),
         _malformed_hits(answered),
         _static_foreign_hits(answered, trusted, url),
@@ -87,6 +90,13 @@ def _by_probe(observations: Sequence[Observation]) -> dict[Probe, list[Observati
 
 
 def _origin_hits(observations: Sequence[Observation]) -> list[Hit]:
+    """Rate each origin probe by what the preflight and the real responses prove.
+
+    A real response naming the origin proves the read. A preflight naming it proves that the
+    browser sends the request; when every real request failed (5xx, which frameworks often
+    answer without CORS headers) that is all there is, and the finding says so instead of
+    calling the preflight wider than responses nobody saw.
+    """
     found: list[Hit] = []
     for probe, seen in _by_probe(observations).items():
         if probe.kind not in ORIGIN_CLASSES:
@@ -96,10 +106,9 @@ def _origin_hits(observations: Sequence[Observation]) -> list[Hit]:
         preflights = [o for o in seen if o.request.kind == "preflight"]
         cap = None if probe.controllable else Severity.INFO
         granted = [o for o in simple if r.grants_origin(o)]
-        if granted or (not simple and any(r.grants_origin(o) for o in preflights)):
-            evidence = granted or [o for o in preflights if r.grants_origin(o)]
-            best = max(evidence, key=r.allows_credentials)
-            found.append(Hit(probe.kind, best, r.allows_credentials(best), _granted(best), cap))
+        if granted:
+            best = max(granted, key=r.allows_credentials)
+            found.append(_grant(probe.kind, best, cap))
             continue
         conditional = [o for o in with_credentials if r.grants_origin(o)]
         if conditional:
@@ -109,21 +118,66 @@ def _origin_hits(observations: Sequence[Observation]) -> list[Hit]:
                 if probe.kind == "origin-reflection"
                 else probe.kind
             )
-            detail = f"{_granted(best)}, but only with a {best.request.credentials} header"
-            found.append(Hit(kind, best, r.allows_credentials(best), detail, cap))
+            credentialed = r.allows_credentials(best)
+            detail = sentences.conditional(
+                credentialed=credentialed, credentials=best.request.credentials
+            )
+            found.append(Hit(kind, best, credentialed, detail, cap))
             continue
         widened = [o for o in preflights if r.grants_origin(o)]
-        if widened and cap is None:
-            best = max(widened, key=r.allows_credentials)
-            method = simple[0].request.method
-            detail = f"the preflight grants {probe.origin} but the {method} response does not"
-            found.append(Hit("preflight-permissive", best, r.allows_credentials(best), detail))
+        if not widened:
+            continue
+        best = max(widened, key=r.allows_credentials)
+        real = simple + with_credentials
+        failed = [o for o in real if _failed(o)]
+        if not real:  # no real request to compare with (PUT, DELETE: never sent)
+            found.append(_grant(probe.kind, best, cap, preflight_only=True))
+        elif len(failed) == len(real):
+            found.append(_unproven(probe.kind, best, failed, cap))
+        elif cap is None:
+            found.append(_wider(best, real, failed))
     return found
 
 
-def _granted(observation: Observation) -> str:
-    text = "its origin echoed in Access-Control-Allow-Origin"
-    return text + (" with credentials allowed" if r.allows_credentials(observation) else "")
+def _failed(observation: Observation) -> bool:
+    """A real request that proves nothing about the policy: a 5xx, or no answer at all."""
+    return observation.status is None or observation.status >= 500
+
+
+def _grant(
+    kind: str, best: Observation, cap: Severity | None, *, preflight_only: bool = False
+) -> Hit:
+    credentialed = r.allows_credentials(best)
+    detail = sentences.granted(credentialed=credentialed)
+    return Hit(kind, best, credentialed, detail, cap, preflight_only=preflight_only)
+
+
+def _unproven(
+    kind: str, best: Observation, failed: Sequence[Observation], cap: Severity | None
+) -> Hit:
+    statuses = tuple(o.status for o in failed)
+    text = sentences.failures([o.request.method for o in failed], statuses, total=len(failed))
+    credentialed = r.allows_credentials(best)
+    detail = sentences.preflight_granted_real_failed(credentialed=credentialed, failed=text)
+    return Hit(kind, best, credentialed, detail, cap, failed=statuses, preflight_only=True)
+
+
+def _wider(best: Observation, real: Sequence[Observation], failed: Sequence[Observation]) -> Hit:
+    answered = [o for o in real if not _failed(o)]
+    statuses = tuple(o.status for o in failed)
+    failures = (
+        sentences.failures([o.request.method for o in failed], statuses, total=len(real))
+        if failed
+        else None
+    )
+    credentialed = r.allows_credentials(best)
+    detail = sentences.preflight_wider(
+        credentialed=credentialed,
+        methods=[o.request.method for o in answered],
+        answered=len(answered),
+        failed=failures,
+    )
+    return Hit("preflight-permissive", best, credentialed, detail, failed=statuses)
 
 
 def _wildcard_hits(observations: Sequence[Observation]) -> list[Hit]:
@@ -134,11 +188,11 @@ def _wildcard_hits(observations: Sequence[Observation]) -> list[Hit]:
         if r.allow_origin(observation) != "*":
             continue
         if r.allows_credentials(observation):
-            found.append(
-                Hit("wildcard-with-credentials", observation, True, "'*' with credentials")
-            )
+            detail = sentences.wildcard(credentialed=True)
+            found.append(Hit("wildcard-with-credentials", observation, True, detail))
         elif observation.request.kind == "simple":
-            found.append(Hit("wildcard-origin", observation, False, "'*'"))
+            detail = sentences.wildcard(credentialed=False)
+            found.append(Hit("wildcard-origin", observation, False, detail))
     return found
 
 
@@ -147,9 +201,9 @@ def _malformed_hits(observations: Sequence[Observation]) -> list[Hit]:
     for observation in observations:
         problem = r.malformed_allow_origin(observation)
         if problem is not None:
-            found.append(
-                Hit("invalid-allow-origin", observation, r.allows_credentials(observation), problem)
-            )
+            detail = sentences.malformed(problem)
+            credentialed = r.allows_credentials(observation)
+            found.append(Hit("invalid-allow-origin", observation, credentialed, detail))
     return found
 
 
@@ -181,7 +235,7 @@ def _static_foreign_hits(
             "static-foreign-origin",
             first[value],
             r.allows_credentials(first[value]),
-            f"always {value}",
+            sentences.static_foreign(value),
         )
         for value, origins in answers.items()
         if len(origins) > 1
@@ -210,7 +264,7 @@ def _vary_hits(observations: Sequence[Observation]) -> list[Hit]:
         ranked = {"shared": 0, "private": 1, "heuristic": 2}
         observation, exposure = min(exposed, key=lambda pair: ranked[pair[1]])
         cap = {"shared": None, "private": Severity.LOW, "heuristic": Severity.INFO}[exposure]
-        detail = f"Allow-Origin varies with Origin, no 'Vary: Origin', cacheable ({exposure})"
+        detail = sentences.missing_vary(exposure)
         found.append(
             Hit("missing-vary", observation, r.allows_credentials(observation), detail, cap)
         )
@@ -228,7 +282,7 @@ def _private_network_hits(observations: Sequence[Observation]) -> list[Hit]:
             continue
         granted = r.grants_read(observation, credentialed=False)
         cap = None if granted else Severity.INFO
-        detail = "granted with the origin" if granted else "sent, but the origin is refused"
+        detail = sentences.private_network(granted_origin=granted)
         found.append(
             Hit("private-network-any", observation, r.allows_credentials(observation), detail, cap)
         )
@@ -251,10 +305,7 @@ def _any_method_hits(observations: Sequence[Observation]) -> list[Hit]:
         any_method = request.api_method.lower() in methods or "*" in methods
         any_header = asked_header in headers or "*" in headers
         if any_method or any_header:
-            granted = " and ".join(
-                part for part, on in (("any method", any_method), ("any header", any_header)) if on
-            )
-            detail = f"the preflight grants {granted} asked for"
+            detail = sentences.any_method(method=any_method, header=any_header)
             # Common for the trusted origin (allow_headers=["*"]); worth knowing, not an attack.
             found.append(
                 Hit("preflight-permissive", observation, credentialed, detail, Severity.INFO)

@@ -112,7 +112,12 @@ class _Sender:
             self.transports[netloc] = self.httpx.AsyncHTTPTransport(
                 verify=self.tls,
                 proxy=self.options.proxy,
-                limits=self.httpx.Limits(max_connections=size, max_keepalive_connections=size),
+                # Idle connections are dropped before common server keep-alive timeouts
+                # (uvicorn closes after 5 s): reusing one the server is closing gives a
+                # ReadError, a failure the server never caused.
+                limits=self.httpx.Limits(
+                    max_connections=size, max_keepalive_connections=size, keepalive_expiry=2.0
+                ),
             )
         return self.transports[netloc]
 
@@ -147,9 +152,14 @@ class _Sender:
             *options.headers,
         ]
         error = "not sent"
-        for attempt in range(options.retries + 1):
-            if attempt:
-                await asyncio.sleep(0.1 * 2**attempt)
+        # A server may close a kept-alive connection right after answering (uvicorn does after
+        # a handler raised), and the pool can hand that connection out before it notices.
+        # Such a failure is retried at once on the next connection, beyond the usual retries.
+        stale = max(1, options.per_host) + 1
+        attempt, delay = 0, 0.0
+        while attempt <= options.retries:
+            if delay:
+                await asyncio.sleep(delay)
             async with limits.overall, limits.host(request.url):
                 try:
                     built = httpx.Request(
@@ -161,6 +171,12 @@ class _Sender:
                     response = await asyncio.wait_for(self._roundtrip(built), options.timeout)
                 except (httpx.TransportError, asyncio.TimeoutError, OSError) as failure:
                     error = f"{type(failure).__name__}: {failure}".rstrip(": ")
+                    closed = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+                    if isinstance(failure, closed) and stale > 0:
+                        stale, delay = stale - 1, 0.0
+                    else:
+                        attempt += 1
+                        delay = 0.1 * 2**attempt
                     continue
             raw = tuple(
                 (name.decode("latin-1"), value.decode("latin-1"))
@@ -169,7 +185,8 @@ class _Sender:
             if response.status_code in (429, 503) and attempt < options.retries:
                 # Rate limited: wait as asked (capped, so a scan never stalls), then retry.
                 error = f"status {response.status_code}"
-                await asyncio.sleep(_retry_after(response.headers.get("retry-after")))
+                attempt += 1
+                delay = _retry_after(response.headers.get("retry-after"))
                 continue
             return Observation(request, response.status_code, raw)
         return Observation(request, None, (), error)

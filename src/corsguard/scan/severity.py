@@ -14,6 +14,7 @@ from typing import Any
 from corsguard.codes import Severity
 from corsguard.codes.scan import BY_CLASS
 from corsguard.findings import Finding
+from corsguard.scan import sentences
 from corsguard.scan.classify import Hit
 
 # class id -> (severity with credentials, severity without)
@@ -104,20 +105,6 @@ def _cors_lines(hit: Hit) -> list[list[str]]:
     ]
 
 
-def _reason(hit: Hit) -> str:
-    if hit.class_id in ("wildcard-origin", "wildcard-with-credentials", "invalid-allow-origin"):
-        return ""
-    if hit.credentialed:
-        return (
-            " Access-Control-Allow-Credentials is true, so the browser sends the user's cookies"
-            " and lets the attacker's page read the answer."
-        )
-    return (
-        " Credentials are not allowed, so the attacker reads only what the browser fetches"
-        " anonymously (public data, or services reachable only from the user's network)."
-    )
-
-
 def build_finding(
     url: str, class_id: str, hits: Sequence[Hit], also_granted: Sequence[str]
 ) -> Finding:
@@ -129,9 +116,13 @@ def build_finding(
     origin = request.probe.origin
     exploit = _EXPLOITS[class_id].format(url=url, origin=origin)
     granted = sorted({h.probe.origin for h in hits})
-    where = "the preflight" if request.is_preflight else f"a {request.method} request"
-    credentials = "" if request.credentials == "none" else f" with a {request.credentials} header"
-    message = f"{url}: {code.title}: {where} from {origin}{credentials} got {lead.detail}"
+    message = sentences.message(url, code.title, request, lead.detail)
+    reason = sentences.reason(
+        class_id,
+        credentialed=lead.credentialed,
+        preflight_only=lead.preflight_only,
+        failed=bool(lead.failed),
+    )
     evidence: dict[str, Any] = {
         "class": class_id,
         "probe_origin": origin,
@@ -143,9 +134,14 @@ def build_finding(
             "headers": [list(h) for h in request.headers],
         },
         "response": {"status": lead.observation.status, "headers": _cors_lines(lead)},
-        "why": code.why + _reason(lead),
+        "why": code.why + reason,
         "exploit": exploit,
     }
+    if lead.failed:
+        statuses = sorted({s for s in lead.failed if s is not None})
+        evidence["failed_requests"] = {"count": len(lead.failed), "statuses": statuses}
+        if None in lead.failed:
+            evidence["failed_requests"]["unanswered"] = lead.failed.count(None)
     if len(granted) > 1:
         evidence["granted_origins"] = granted[:20]
     if also_granted:
