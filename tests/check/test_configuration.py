@@ -82,7 +82,7 @@ CASES = [
         "an empty entry from an unset variable",
         starlette_app(allow_origins=UNSET, allow_methods=["*"]),
         FetchRequest(URL, APP, "PUT"),
-        "CG104",
+        "CG139",
         ("allow_origins[0]", "this entry is empty (an unset variable or a trailing comma)"),
         never="Did you mean 'https://'",
     ),
