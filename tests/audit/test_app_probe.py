@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI, Response
+from starlette.middleware.cors import CORSMiddleware as StarletteCORSMiddleware
 
 from corsguard import CORSPolicy, install
 from corsguard.audit import audit_app_target
@@ -25,6 +26,11 @@ from corsguard.audit.route_walk import concrete_path
         ("corsguard", ["http://localhost:*"], ["http://localhost:3000"]),
         (
             "starlette",
+            ["https://localhost:443", "HTTPS://App.Example.com"],
+            ["https://localhost", "https://app.example.com"],
+        ),
+        (
+            "starlette",
             ["https://a.example", "https://b.example", "https://c.example", "https://d.example"],
             ["https://a.example", "https://b.example", "https://c.example"],
         ),
@@ -36,6 +42,7 @@ from corsguard.audit.route_walk import concrete_path
         "corsguard-pattern",
         "corsguard-any-port",
         "corsguard-localhost-any-port",
+        "as-a-browser-serializes-it",
         "at-most-three",
     ],
 )
@@ -129,3 +136,23 @@ def test_a_capped_number_of_checks_is_said(monkeypatch: pytest.MonkeyPatch) -> N
     assert "in-process: 3 route × method × origin requests planned, only the first 2 sent" in (
         outcome.notes
     )
+
+
+def test_a_blocked_route_names_the_configuration_mistake_behind_it() -> None:
+    # The list holds 'https://localhost:443'; a browser on that page sends 'https://localhost',
+    # which Starlette's exact string match refuses: the finding names the entry (CG127).
+    app = FastAPI()
+
+    @app.get("/items")
+    async def items() -> list[str]:
+        return []
+
+    app.add_middleware(
+        StarletteCORSMiddleware, allow_origins=["https://localhost:443"], allow_methods=["GET"]
+    )
+    root = introspect(app)
+    outcome = probe_app("app", app, root)
+    blocked = [f for f in outcome.findings if f.code == "CG408"]
+    assert blocked, outcome.findings
+    assert "from https://localhost " in blocked[0].message
+    assert "CG127" in blocked[0].message + blocked[0].fix or "default port" in blocked[0].message

@@ -21,6 +21,7 @@ from corsguard.audit.route_walk import FRAMEWORK_ROUTES, Route
 from corsguard.audit.safety import UnsafeMethodGuard, is_unsafe
 from corsguard.codes import audit as codes
 from corsguard.findings import Finding
+from corsguard.protocol.origin import origin_of_url
 
 BASE_URL = "https://api.example.test"
 REPRESENTATIVE_ORIGIN = "https://app.example.com"
@@ -113,10 +114,15 @@ def probe_origins(setup: CorsSetup | None) -> list[str]:
                 candidate = candidate[:-1] + PORT_STAND_IN
             if "*" in candidate or not candidate.startswith(("http://", "https://")):
                 continue
-        elif "*" in text or not text.startswith(("http://", "https://")):
+        elif "*" in text or not text.lower().startswith(("http://", "https://")):
             continue
         else:
             candidate = text.rstrip("/")
+        # What a browser sends: 'https://localhost:443' is sent as 'https://localhost'.
+        origin = origin_of_url(candidate)
+        if origin is None:
+            continue
+        candidate = origin.serialize()
         if candidate not in origins:
             origins.append(candidate)
     return origins[:MAX_ORIGINS] or [REPRESENTATIVE_ORIGIN]
@@ -166,7 +172,8 @@ def _check(
     verdict = result.verdict
     if verdict.allowed:
         return None
-    diagnosis = [f for f in result.findings if f.code.startswith("CG2")]
+    # A configuration mistake behind the block (CG1xx) or a diagnosis (CG2xx) names the cause.
+    diagnosis = [f for f in result.findings if f.code.startswith(("CG1", "CG2"))]
     cause = diagnosis[0] if diagnosis else None
     where = f"{target} {method} {route.path}"
     reason = verdict.cors_error or verdict.blocked_reason
