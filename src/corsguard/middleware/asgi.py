@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any
 
 from corsguard.middleware import preflight, startup, websocket
-from corsguard.middleware.compiled import CompiledPolicy
+from corsguard.middleware.compiled import PREFLIGHT_BODY, CompiledPolicy
 from corsguard.middleware.debug import Refusal
 from corsguard.middleware.headers import ALLOW_ORIGIN, NOTICED, add_headers
 from corsguard.middleware.logs import logger
@@ -248,11 +248,11 @@ class CORSMiddleware:
         await send(
             {
                 "type": "http.response.start",
-                "status": 204,
+                "status": 200,
                 "headers": [(ALLOW_ORIGIN, allow_origin), *answer],
             }
         )
-        await send({"type": "http.response.body", "body": b""})
+        await send({"type": "http.response.body", "body": PREFLIGHT_BODY})
 
     async def _other(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket" or not self.check_websocket_origin:

@@ -13,8 +13,9 @@ Hypercorn, Daphne, Granian) log the message and exit before it listens.
 So when the ``ConfigError`` (or ``TypeError``) is raised inside that lazy build, the
 middleware does not raise: it becomes a pass-through to ``RefusedConfiguration``, a small
 ASGI app that fails the lifespan start-up with the error's codes and hints, and answers
-anything that still reaches it (a server run with ``--lifespan off``) with a 500 that never
-reaches the app. No request is served either way.
+anything that still reaches it (a server run with ``--lifespan off``, a test client used
+without ``with``) with a 500 that never reaches the app, raising the error again so that the
+server logs it and a test client raises it. No request is served either way.
 
 Telling the lazy build apart from user code: the caller is the only one who knows, and
 Starlette passes the middleware nothing that says "I am building my stack". The calling
@@ -28,10 +29,10 @@ import time) raises as before: an exception at import time already stops the ser
 
 from __future__ import annotations
 
+import copy
 import sys
 from types import FrameType
 
-from corsguard.middleware.logs import logger
 from corsguard.middleware.types import Receive, Scope, Send
 from corsguard.policy import ConfigError
 
@@ -69,7 +70,7 @@ class RefusedConfiguration:
     """The ASGI app that stands in for an app whose CORS configuration was refused.
 
     It fails the server's start-up through the lifespan protocol and answers any request
-    that still arrives with 500, without ever calling ``app``.
+    that still arrives with 500 and raises the error again, without ever calling ``app``.
     """
 
     def __init__(self, error: Exception, app: object) -> None:
@@ -85,17 +86,12 @@ class RefusedConfiguration:
             f"CORS configuration refused{f' ({listed})' if listed else ''}: "
             "this server cannot serve requests. The server log says why.\n"
         ).encode()
-        self._logged = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "lifespan":
             await self._fail_startup(receive, send)
             return
-        if not self._logged:
-            # Without a lifespan (uvicorn --lifespan off) nothing else reports the error.
-            self._logged = True
-            logger.error("%s", self.message)
         if kind == "http":
             await send(
                 {
@@ -111,6 +107,11 @@ class RefusedConfiguration:
         elif kind == "websocket":
             # Closing before accepting makes the server deny the upgrade (ASGI "Close").
             await send({"type": "websocket.close", "code": 1011})
+        # Raised for every request, so the server logs the error with each 500 (nothing
+        # else reports it without a lifespan) and a test client raises it in the test.
+        # A copy each time: one exception object raised over and over would collect the
+        # tracebacks of every request.
+        raise copy.copy(self.error)
 
     async def _fail_startup(self, receive: Receive, send: Send) -> None:
         message = await receive()
