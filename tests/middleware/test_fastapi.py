@@ -182,6 +182,25 @@ def test_install_refuses_a_cors_layer_added_after_it() -> None:
         call(app, "GET", "/items", [("origin", APP)])
 
 
+@pytest.mark.skipif(EAGER_BUILD, reason="Starlette before 0.24 raises in add_middleware")
+def test_a_cors_layer_added_after_install_fails_the_lifespan_start_up() -> None:
+    app = make_app()
+    install(app, **OPTIONS)
+    app.add_middleware(StarletteCORSMiddleware, allow_origins=[APP])
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "lifespan.startup"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    lifespan = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+    asyncio.run(app(lifespan, receive, send))
+    assert [message["type"] for message in sent] == ["lifespan.startup.failed"]
+    assert "two CORS layers" in sent[0]["message"]
+
+
 def test_install_twice_is_refused_and_points_at_reconfigure() -> None:
     app = make_app()
     install(app, **OPTIONS)

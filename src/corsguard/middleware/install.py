@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from corsguard.middleware.asgi import CORSMiddleware
+from corsguard.middleware.startup import RefusedConfiguration
 from corsguard.middleware.types import ASGIApp
 from corsguard.policy import CORSPolicy
 
@@ -62,7 +63,16 @@ def install(
     _refuse_second_cors_layer(app)
 
     def build_middleware_stack() -> ASGIApp:
-        _refuse_second_cors_layer(app)
+        try:
+            _refuse_second_cors_layer(app)
+        except RuntimeError as error:
+            if builds_eagerly:
+                raise  # inside add_middleware, at import: that stops the server already
+            # The lazy build runs in the server's lifespan start-up, where an exception
+            # passes for "no lifespan support": fail the start-up instead (see startup.py).
+            return RefusedConfiguration(
+                error, app, location="corsguard.install", fix="remove one of the two layers"
+            )
         middleware.app = build()
         return middleware
 

@@ -73,13 +73,19 @@ class RefusedConfiguration:
     that still arrives with 500 and raises the error again, without ever calling ``app``.
     """
 
-    def __init__(self, error: Exception, app: object) -> None:
+    def __init__(
+        self,
+        error: Exception,
+        app: object,
+        *,
+        location: str = "corsguard.CORSMiddleware",
+        fix: str = "fix the options passed to app.add_middleware(CORSMiddleware, ...)",
+    ) -> None:
         self.error = error
         self.app = app  # kept for introspection only; never called
         self.message = (
-            f"corsguard.CORSMiddleware: {error}\n"
-            "No request is served with this CORS configuration: fix the options passed to "
-            "app.add_middleware(CORSMiddleware, ...)."
+            f"{location}: {error}\n"
+            f"No request is served with this CORS configuration: {fix}."
         )
         listed = ", ".join(_codes(error))
         self.body = (
