@@ -84,8 +84,7 @@ class RefusedConfiguration:
         self.error = error
         self.app = app  # kept for introspection only; never called
         self.message = (
-            f"{location}: {error}\n"
-            f"No request is served with this CORS configuration: {fix}."
+            f"{location}: {error}\nNo request is served with this CORS configuration: {fix}."
         )
         listed = ", ".join(_codes(error))
         self.body = (
