@@ -7,8 +7,9 @@ call is the server's ``lifespan`` scope. An exception raised there, before the a
 received anything, is what ASGI servers take for "this app does not speak lifespan":
 uvicorn (``--lifespan auto``, its default) logs "ASGI 'lifespan' protocol appears
 unsupported", starts, and answers every request with 500. The one channel servers honour at
-start-up is the lifespan protocol itself: ``lifespan.startup.failed`` makes uvicorn (and
-Hypercorn, Daphne, Granian) log the message and exit before it listens.
+start-up is the lifespan protocol itself: on ``lifespan.startup.failed`` a server "should
+log/print the message provided and then exit" (ASGI lifespan specification), and uvicorn
+does so before it listens.
 
 So when the ``ConfigError`` (or ``TypeError``) is raised inside that lazy build, the
 middleware does not raise: it becomes a pass-through to ``RefusedConfiguration``, a small
@@ -25,6 +26,8 @@ looked at only on the failure path, so the successful construction costs nothing
 anything else (``CORSMiddleware(app, ...)`` in user code, ``install``, the eager builds
 of Starlette before 0.24, which run inside ``Starlette(...)`` and ``add_middleware`` at
 import time) raises as before: an exception at import time already stops the server.
+``install`` knows where its own builder runs and uses ``RefusedConfiguration`` directly for a
+second CORS layer found in a lazy build.
 """
 
 from __future__ import annotations
