@@ -95,7 +95,7 @@ def test_basic_example_fix_executes_and_answers_preflights_before_the_session_ch
     assert policy.allow_credentials is True
 
     preflight, evil, crash = asyncio.run(_requests(namespace["app"]))
-    assert preflight.status_code == 204
+    assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == EXAMPLE_ORIGIN
     assert "access-control-allow-origin" not in evil.headers
     assert crash.status_code == 500

@@ -157,5 +157,5 @@ def test_fixed_configuration_passes_audit_and_check(
         )
     assert (code, simple["allowed"], simple["cors_error"]) == (0, True, None)
     assert (put_code, preflighted["allowed"]) == (0, True)
-    assert preflighted["preflight"]["response"]["status"] == 204
+    assert preflighted["preflight"]["response"]["status"] == 200
     assert not [f for f in simple["findings"] if f["severity"] in ("high", "critical")]

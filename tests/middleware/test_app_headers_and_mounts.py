@@ -26,6 +26,10 @@ EVIL = "https://evil.example"
 OPEN = CORSPolicy(allow_origins=["*"])
 ADMIN_ONLY = CORSPolicy(allow_origins=[ADMIN])
 STRICT = CORSPolicy(allow_origins=[APP], allow_credentials=True, expose_headers=["X-Total"])
+PREFLIGHT_VARY = (
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+    "Access-Control-Request-Private-Network"
+)
 
 
 # Path scopes are matched on the path the app routes on: scope["path"] minus root_path.
@@ -172,7 +176,7 @@ APP_HEADERS = [
         OPEN,
         tuple(APP_CORS[:1]),
         EVIL,
-        {"access-control-allow-origin": "*"},
+        {"access-control-allow-origin": "*", "vary": "Origin"},
     ),
     AppHeaders(
         "the app's ACAC is not doubled",
@@ -208,6 +212,36 @@ def test_the_apps_cors_headers_are_replaced(row: AppHeaders) -> None:
     assert response.get("x-app") == "1"
     assert sent[0] == (b"content-type", b"text/plain")  # the app's list is not changed
     assert len(sent) == len(row.sent) + 2
+
+
+@pytest.mark.parametrize(
+    ("sent", "lines"),
+    [
+        pytest.param(
+            [(b"vary", b"Accept-Encoding"), (b"vary", b"Accept-Language")],
+            ["Accept-Encoding", "Accept-Language, Origin"],
+            id="two lines: Origin joins the last",
+        ),
+        pytest.param(
+            [(b"vary", b"Origin"), (b"vary", b"Accept-Language")],
+            ["Origin", "Accept-Language, Origin"],
+            id="Origin on an earlier line: appended to the last all the same",
+        ),
+        pytest.param(
+            [(b"vary", b"Accept-Encoding"), (b"vary", b"*")],
+            ["Accept-Encoding", "*"],
+            id="a last line of '*' stays as it is",
+        ),
+    ],
+)
+@pytest.mark.parametrize("policy", [STRICT, OPEN], ids=["listed origins", "allow-all"])
+def test_origin_is_appended_to_the_last_vary_line(
+    sent: list[tuple[bytes, bytes]], lines: list[str], policy: CORSPolicy
+) -> None:
+    # Read as one list (RFC 9110 §5.3) this is Starlette's "Accept-Encoding,
+    # Accept-Language, Origin"; no line of the app's is rewritten but the last.
+    response = call(CORSMiddleware(_sending(sent), policy), "GET", "/", [("origin", APP)])
+    assert [value for name, value in response.headers if name == "vary"] == lines
 
 
 def test_the_apps_cors_headers_pass_where_cors_is_off() -> None:
@@ -275,7 +309,8 @@ def test_any_header_iterable_keeps_every_header(
     )
 
 
-# A refused preflight carries Vary, so no cache serves it to another origin or request.
+# A refused preflight carries Vary, so no cache serves it to another origin or request; the
+# same four names as Starlette's, whatever was refused (private network access included).
 
 
 @pytest.mark.parametrize(
@@ -284,21 +319,30 @@ def test_any_header_iterable_keeps_every_header(
         pytest.param(
             STRICT,
             [("origin", EVIL), ("access-control-request-method", "PUT")],
-            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+            PREFLIGHT_VARY,
             id="refused origin",
         ),
         pytest.param(
             CORSPolicy(allow_origins=["*"], allow_methods=["GET"]),
             [("origin", EVIL), ("access-control-request-method", "PUT")],
-            "Access-Control-Request-Method, Access-Control-Request-Headers",
+            PREFLIGHT_VARY,
             id="allow-all policy, refused method",
         ),
         pytest.param(
             CORSPolicy(allow_origins=[APP], allow_private_network=True),
             [("origin", APP), ("access-control-request-method", "PUT")],
-            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
-            "Access-Control-Request-Private-Network",
+            PREFLIGHT_VARY,
             id="private network enabled",
+        ),
+        pytest.param(
+            CORSPolicy(allow_origins=[APP], allow_methods=["PUT"]),
+            [
+                ("origin", APP),
+                ("access-control-request-method", "PUT"),
+                ("access-control-request-private-network", "true"),
+            ],
+            PREFLIGHT_VARY,
+            id="private network refused",
         ),
     ],
 )

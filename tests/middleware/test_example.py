@@ -45,7 +45,7 @@ def test_dev_allows_any_local_port_with_credentials_and_explains_refusals() -> N
 def test_test_stage_allows_only_the_listed_frontends() -> None:
     app = create_app(TEST)
     assert (
-        call(app, "OPTIONS", "/items", put_preflight("https://test.yourfrontend.com")).status == 204
+        call(app, "OPTIONS", "/items", put_preflight("https://test.yourfrontend.com")).status == 200
     )
     assert call(app, "OPTIONS", "/items", put_preflight("http://localhost:3000")).status == 403
 
@@ -54,7 +54,7 @@ def test_prod_answers_its_frontends_and_keeps_cors_on_401_and_500() -> None:
     app = create_app(PROD)
     origin = "https://admin.yourproduct.com"
     preflight = call(app, "OPTIONS", "/me", put_preflight(origin))
-    assert preflight.status == 204  # the session check never sees the preflight
+    assert preflight.status == 200  # the session check never sees the preflight
     unauthorized = call(app, "GET", "/me", [("origin", origin)])
     assert unauthorized.status == 401
     assert unauthorized.get("access-control-allow-origin") == origin

@@ -65,10 +65,13 @@ def test_a_browser_exchange_through_uvicorn() -> None:
                 "Access-Control-Request-Headers": "authorization,content-type",
             },
         )
-        assert preflight.status_code == 204
+        assert preflight.status_code == 200
+        assert preflight.text == "OK"
         assert preflight.headers["access-control-allow-origin"] == APP
         assert preflight.headers["access-control-allow-methods"] == "PUT"
-        assert preflight.headers["access-control-allow-headers"] == "authorization,content-type"
+        assert preflight.headers["access-control-allow-headers"] == (
+            "Accept, Accept-Language, Authorization, Content-Language, Content-Type"
+        )
         assert preflight.headers["access-control-allow-credentials"] == "true"
 
         actual = client.put("/items", headers={"Origin": APP, "Authorization": "Bearer t"})

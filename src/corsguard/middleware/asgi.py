@@ -13,14 +13,14 @@ import re
 from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any
 
-from corsguard.middleware import preflight, websocket
-from corsguard.middleware.compiled import CompiledPolicy
+from corsguard.middleware import preflight, startup, websocket
+from corsguard.middleware.compiled import PREFLIGHT_BODY, CompiledPolicy
 from corsguard.middleware.debug import Refusal
 from corsguard.middleware.headers import ALLOW_ORIGIN, NOTICED, add_headers
 from corsguard.middleware.logs import logger
 from corsguard.middleware.scopes import PathScopes
 from corsguard.middleware.types import ASGIApp, Message, RawHeaders, Receive, Scope, Send
-from corsguard.policy import CORSPolicy
+from corsguard.policy import ConfigError, CORSPolicy
 from corsguard.policy.matcher import MAX_ORIGIN_LENGTH
 from corsguard.policy.options import OPTION_NAMES
 from corsguard.policy.policy import OriginPredicate
@@ -33,6 +33,15 @@ class _Configuration:
     """Everything the middleware decides with; replaced whole, never changed."""
 
     __slots__ = ("compiled", "policy", "scopes")
+
+    @classmethod
+    def off(cls) -> _Configuration:
+        """CORS off everywhere: every request goes to the wrapped app unchanged."""
+        configuration = cls.__new__(cls)
+        configuration.policy = None
+        configuration.compiled = None
+        configuration.scopes = None
+        return configuration
 
     def __init__(
         self,
@@ -110,7 +119,16 @@ class CORSMiddleware:
         options = {name: given[name] for name in OPTION_NAMES if given[name] is not _UNSET}
         self.app = app
         self.check_websocket_origin = check_websocket_origin
-        self._configuration = _Configuration(policy, paths, options, check_websocket_origin)
+        try:
+            self._configuration = _Configuration(policy, paths, options, check_websocket_origin)
+        except (ConfigError, TypeError) as error:
+            # Raised inside Starlette's lazy stack build, the error would pass for "no
+            # lifespan support" and the server would start (see startup.py): fail the
+            # lifespan start-up instead. Everywhere else it is raised.
+            if not startup.building_lazily(self):
+                raise
+            self.app = startup.RefusedConfiguration(error, app)
+            self._configuration = _Configuration.off()
 
     @property
     def policy(self) -> CORSPolicy | None:
@@ -230,11 +248,11 @@ class CORSMiddleware:
         await send(
             {
                 "type": "http.response.start",
-                "status": 204,
+                "status": 200,
                 "headers": [(ALLOW_ORIGIN, allow_origin), *answer],
             }
         )
-        await send({"type": "http.response.body", "body": b""})
+        await send({"type": "http.response.body", "body": PREFLIGHT_BODY})
 
     async def _other(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket" or not self.check_websocket_origin:

@@ -11,6 +11,7 @@ of the allowlist.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterable
 
 from corsguard.middleware import headers as h
 from corsguard.middleware.debug import Refusal
@@ -29,9 +30,33 @@ MEMO_SIZE = 1024
 # appear in Access-Control-Request-Headers only with a value outside the CORS safelist (most
 # often "Content-Type: application/json"), which every JSON API accepts. Keeping them lets a
 # Starlette configuration move over unchanged.
-ALWAYS_ALLOWED_REQUEST_HEADERS = frozenset(
-    {"accept", "accept-language", "content-language", "content-type"}
+SAFELISTED_REQUEST_HEADERS = ("Accept", "Accept-Language", "Content-Language", "Content-Type")
+ALWAYS_ALLOWED_REQUEST_HEADERS = frozenset(name.lower() for name in SAFELISTED_REQUEST_HEADERS)
+
+# "*" in allow_methods: the methods Starlette's "*" stands for. A method outside them (a
+# made-up one) must be listed by name.
+STANDARD_METHODS = frozenset(b"DELETE GET HEAD OPTIONS PATCH POST PUT QUERY".split())
+
+# A preflight's answer depends on all four request headers, whether it is granted or refused
+# (Starlette sends the same list).
+PREFLIGHT_VARY = (
+    b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+    b"Access-Control-Request-Private-Network"
 )
+PREFLIGHT_BODY = b"OK"
+PREFLIGHT_CONTENT: RawHeaders = (
+    (b"content-length", str(len(PREFLIGHT_BODY)).encode("ascii")),
+    (b"content-type", b"text/plain; charset=utf-8"),
+)
+
+
+def allowed_headers_value(allow_headers: Iterable[str]) -> bytes:
+    """``Access-Control-Allow-Headers`` for a list of names: the safelisted four and the
+    policy's, sorted, each once (as Starlette lists them)."""
+    names = {name.lower(): name for name in SAFELISTED_REQUEST_HEADERS}
+    for name in allow_headers:
+        names.setdefault(name.lower(), name)
+    return ", ".join(sorted(names.values())).encode("latin-1")
 
 
 class CompiledPolicy:
@@ -44,6 +69,7 @@ class CompiledPolicy:
         "allows_all_headers",
         "allows_all_methods",
         "allows_all_origins",
+        "any_origin",
         "debug",
         "header_names",
         "match_origin",
@@ -70,29 +96,27 @@ class CompiledPolicy:
         self.preflight_memo: dict[tuple[bytes, bytes, bool], RawHeaders | Refusal] = {}
 
         # Actual responses (Fetch "CORS check"): an allowed origin gets ACAO, then ACAC when
-        # credentials are allowed and ACEH when headers are exposed. A "*" policy answers the
-        # same to everyone, so its headers go on every response and need no Vary; any other
-        # answer depends on Origin, so every response gets "Vary: Origin" (Fetch §3.2.5,
-        # "CORS protocol and HTTP caches").
+        # credentials are allowed and ACEH when headers are exposed; a request without
+        # Origin or from a refused origin gets none of them. Every answer depends on Origin,
+        # so every response carries "Vary: Origin" (Fetch §3.2.5, "CORS protocol and HTTP
+        # caches"), as Starlette's middleware sends it, for a "*" policy too. Answers end with
+        # the Vary entry, which add_headers merges into the app's own.
         tail: list[tuple[bytes, bytes]] = []
         if policy.allow_credentials:
             tail.append((h.ALLOW_CREDENTIALS, b"true"))
         if policy.expose_headers:
             tail.append((h.EXPOSE_HEADERS, ", ".join(policy.expose_headers).encode("latin-1")))
-        if policy.allows_all_origins:
-            # Answers here end with the Vary entry (if any), which add_headers merges.
-            self.no_origin: RawHeaders = ((h.ALLOW_ORIGIN, b"*"), *tail)
-            self.allowed_tail: RawHeaders = tuple(tail)
-            self.refused: RawHeaders = self.no_origin
-        else:
-            vary = (h.VARY, b"Origin")
-            self.no_origin = (vary,)
-            self.allowed_tail = (*tail, vary)
-            self.refused = (vary,)
+        vary = (h.VARY, b"Origin")
+        self.no_origin: RawHeaders = (vary,)
+        self.refused: RawHeaders = (vary,)
+        self.allowed_tail: RawHeaders = (*tail, vary)
+        self.any_origin: RawHeaders = ((h.ALLOW_ORIGIN, b"*"), *tail, vary)
 
-        # Preflights (Fetch "CORS-preflight fetch"): the requested method and headers are
-        # echoed, so the answer varies on them too. Safelisted methods always pass: a
-        # browser does not consult Access-Control-Allow-Methods for them.
+        # Preflights (Fetch "CORS-preflight fetch"): the requested method is echoed, the
+        # allowed request headers listed (or, for "*", the requested ones echoed), and the
+        # answer varies on everything the preflight asked for, refused or not. Safelisted
+        # methods always pass: a browser does not consult Access-Control-Allow-Methods for
+        # them. A successful preflight is "200 OK" in plain text, as Starlette answers it.
         self.allows_all_methods = policy.allows_all_methods
         self.method_names = frozenset(
             method.encode("latin-1") for method in (*policy.methods, *SAFELISTED_METHODS)
@@ -100,20 +124,19 @@ class CompiledPolicy:
         self.allows_all_headers = policy.allows_all_headers
         self.header_names = frozenset(policy.headers) | ALWAYS_ALLOWED_REQUEST_HEADERS
         self.private_network = policy.allow_private_network
-        varied_on = [] if policy.allows_all_origins else ["Origin"]
-        varied_on += ["Access-Control-Request-Method", "Access-Control-Request-Headers"]
-        if policy.allow_private_network:
-            varied_on.append("Access-Control-Request-Private-Network")
+        self.preflight_vary = PREFLIGHT_VARY
         preflight: list[tuple[bytes, bytes]] = []
+        if not policy.allows_all_headers:
+            preflight.append((h.ALLOW_HEADERS, allowed_headers_value(policy.allow_headers)))
         if policy.allow_credentials:
             preflight.append((h.ALLOW_CREDENTIALS, b"true"))
         preflight.append((h.MAX_AGE, str(policy.max_age).encode("ascii")))
-        self.preflight_vary = ", ".join(varied_on).encode("ascii")
-        preflight.append((h.VARY, self.preflight_vary))
-        self.preflight_tail: RawHeaders = tuple(preflight)
+        preflight.append((h.VARY, PREFLIGHT_VARY))
+        self.preflight_tail: RawHeaders = (*preflight, *PREFLIGHT_CONTENT)
         self.preflight_tail_private_network: RawHeaders = (
             *preflight,
             (h.ALLOW_PRIVATE_NETWORK, b"true"),
+            *PREFLIGHT_CONTENT,
         )
 
     def lookup(self, origin: bytes) -> RawHeaders | None:
@@ -123,9 +146,9 @@ class CompiledPolicy:
         it but the policy's ``allow_origin`` callable must still be asked (see ``ask``).
         """
         if self.allows_all_origins:
-            return self.no_origin
-        if self.match_origin(origin.decode("latin-1")):
-            answer: RawHeaders = ((h.ALLOW_ORIGIN, origin), *self.allowed_tail)
+            answer: RawHeaders = self.any_origin
+        elif self.match_origin(origin.decode("latin-1")):
+            answer = ((h.ALLOW_ORIGIN, origin), *self.allowed_tail)
         elif self.allow_origin is not None:
             return None  # the callable's answers may change: never remembered here
         else:

@@ -4,9 +4,10 @@ The names are lower-case, as ASGI servers expect them (ASGI requires lower-case 
 header names). ``add_headers`` keeps everything the app sent except its own CORS response
 headers, which the middleware's answer replaces: two ``Access-Control-Allow-Origin`` values
 make browsers refuse the response, and an app's ``*`` must not reach an origin the policy
-refuses. An existing ``Vary`` gets ``Origin`` appended (RFC 9110 §12.5.5: a cache must key
-the response on every listed request header, so dropping the app's own entries would let
-caches mix up its responses).
+refuses. The app's last ``Vary`` line gets ``Origin`` appended (RFC 9110 §12.5.5: a cache
+must key the response on every listed request header, so dropping the app's own entries
+would let caches mix up its responses); its other ``Vary`` lines stay as they are, so the
+combined value reads as Starlette's (``Accept-Encoding, Accept-Language, Origin``).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ Header = Sequence[bytes]
 
 def add_headers(raw: Iterable[Header] | None, extra: RawHeaders) -> list[Header]:
     """A new header list: ``raw`` without its CORS response headers, followed by ``extra``,
-    whose ``Vary`` (last, if any) is merged into a ``Vary`` the app already sent.
+    whose ``Vary`` (last, if any) is merged into the last ``Vary`` line the app sent.
 
     A new list rather than an in-place change: an app may send the same list again (a
     response object kept at module level), and it must not grow by one set of headers per
@@ -66,7 +67,7 @@ def add_headers(raw: Iterable[Header] | None, extra: RawHeaders) -> list[Header]
         name = header[0]
         if name in dropped:
             continue
-        if name == VARY and vary_at < 0:
+        if name == VARY:
             vary_at = len(headers)
         headers.append(header)
     if added is None or vary_at < 0:
@@ -79,6 +80,9 @@ def add_headers(raw: Iterable[Header] | None, extra: RawHeaders) -> list[Header]
 
 def merge_vary(existing: bytes, added: bytes) -> bytes:
     """``existing`` with the names in ``added`` appended, skipping names already listed.
+
+    Only the last ``Vary`` line is looked at: ``Origin`` named on an earlier line of the
+    app's is appended again, which HTTP reads as the same list (RFC 9110 §5.3).
 
     ``Vary: *`` already varies on everything and is left as it is.
     """

@@ -4,9 +4,10 @@ A preflight is ``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``
 ``OPTIONS`` request is an ordinary request for the app. A browser accepts the answer when
 (Fetch step 7) the CORS check passes, the status is 2xx, the method is listed in
 ``Access-Control-Allow-Methods`` (compared case-sensitively) and every header it announced is
-listed in ``Access-Control-Allow-Headers``. So success is a 204 that echoes exactly the
-requested method and headers; failure is a 403 with no CORS header at all, which tells a
-site that is not allowed nothing about the policy (it carries only ``Vary``).
+listed in ``Access-Control-Allow-Headers``. So success is Starlette's ``200 OK`` echoing the
+requested method and listing the allowed headers (echoing the requested ones for ``"*"``);
+failure is a 403 with no CORS header at all, which tells a site that is not allowed nothing
+about the policy (it carries only ``Vary``).
 
 ``Access-Control-Request-Headers`` is request-controlled: it is refused by length and by
 number of names before it is parsed, so a hostile 64 KiB value costs one ``len()``.
@@ -17,11 +18,11 @@ from __future__ import annotations
 import logging
 
 from corsguard.middleware import headers as h
-from corsguard.middleware.compiled import CompiledPolicy
+from corsguard.middleware.compiled import STANDARD_METHODS, CompiledPolicy
 from corsguard.middleware.debug import Refusal
 from corsguard.middleware.logs import escape, logger
 from corsguard.middleware.types import RawHeaders, Scope, Send
-from corsguard.protocol.tokens import is_token, parse_token_list
+from corsguard.protocol.tokens import parse_token_list
 
 # Bounds on Access-Control-Request-Headers. Browsers list only the CORS-unsafe header names,
 # lower-case and comma-separated (Fetch "CORS-unsafe request-header names"), so a real
@@ -102,19 +103,20 @@ def _check_names(compiled: CompiledPolicy, value: bytes) -> Refusal | None:
 def method_allowed(compiled: CompiledPolicy, method: bytes) -> bool:
     if method in compiled.method_names:
         return True
-    # "*" echoes the requested method, which must then be a single token, as
-    # Access-Control-Allow-Methods requires (Fetch "extract header list values").
+    # "*" stands for the standard methods, as in Starlette. Browsers upper-case only some of
+    # them (Fetch "normalize a method"): `fetch(url, {method: "patch"})` asks for "patch", and
+    # the echo keeps the exact case the browser compares against.
     return (
         compiled.allows_all_methods
         and len(method) <= MAX_METHOD_LENGTH
-        and is_token(method.decode("latin-1"))
+        and method.upper() in STANDARD_METHODS
     )
 
 
 def decide(
     compiled: CompiledPolicy, method: bytes, request_headers: bytes, private_network: bool
 ) -> RawHeaders | Refusal:
-    """For a preflight from an allowed origin: the 204's headers after ACAO, or the refusal."""
+    """For a preflight from an allowed origin: the 200's headers after ACAO, or the refusal."""
     if len(request_headers) > _MEMO_KEY_LENGTH or len(method) > MAX_METHOD_LENGTH:
         # Rare, and possibly hostile: decided afresh, never hashed into the memo.
         return _decide(compiled, method, request_headers, private_network)
@@ -143,7 +145,7 @@ def _decide(
     if private_network and not compiled.private_network:
         return Refusal("private-network", "true")
     answer = [(h.ALLOW_METHODS, method)]
-    if request_headers:
+    if request_headers and compiled.allows_all_headers:
         answer.append((h.ALLOW_HEADERS, request_headers))
     answer += (
         compiled.preflight_tail_private_network if private_network else compiled.preflight_tail
