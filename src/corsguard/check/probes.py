@@ -66,7 +66,7 @@ def grants(exchange: Exchange | None, origin: str) -> bool:
 
 
 def described(exchange: Exchange) -> str:
-    """``a preflight for GET with no request headers got 204`` for messages."""
+    """``a preflight for GET with no request headers got 200`` for messages."""
     request, response = exchange
     if request.is_preflight:
         method = request.header("Access-Control-Request-Method") or "?"
