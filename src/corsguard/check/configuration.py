@@ -23,7 +23,7 @@ from corsguard.codes import diagnosis as codes
 from corsguard.codes import policy as policy_codes
 from corsguard.findings import Finding
 from corsguard.policy.problems import Problem
-from corsguard.protocol.origin import DEFAULT_PORTS, parse_serialized_origin
+from corsguard.protocol.origin import comparable_origin, parse_serialized_origin
 from corsguard.protocol.safelist import normalize_method
 
 # Request headers Starlette allows whatever allow_headers says (its SAFELISTED_HEADERS);
@@ -200,7 +200,11 @@ def origin_mistake(
                 "value.split(',') if o.strip()], or build the policy with "
                 "CORSPolicy.from_env(), which does.",
             )
-        if stripped != origin and _near(stripped) == _near(origin) and "://" in stripped:
+        if (
+            stripped != origin
+            and comparable_origin(stripped) == comparable_origin(origin)
+            and "://" in stripped
+        ):
             code = (
                 policy_codes.ORIGIN_WITH_PATH
                 if urlsplit(stripped).path not in ("",)
@@ -394,16 +398,3 @@ def _source(option: str, values: list[str]) -> str:
     """``allow_origins=['a', 'b']``, with ``...`` for the entries left out."""
     shown = ", ".join("..." if v == "..." else repr(v) for v in values)
     return f"{option}=[{shown}]"
-
-
-def _near(origin: str) -> str:
-    """An origin with the differences browsers never make (case, default port, slash) removed."""
-    parts = urlsplit(origin.strip().lower())
-    try:
-        port = parts.port
-    except ValueError:
-        return origin
-    host = parts.hostname or ""
-    if port is not None and port != DEFAULT_PORTS.get(parts.scheme):
-        host = f"{host}:{port}"
-    return f"{parts.scheme}://{host}"

@@ -7,14 +7,12 @@ The last part of ``causes.CAUSES``: the response got through the status checks, 
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from corsguard.browser.differences import finding
 from corsguard.check.error_pages import proxy_name
 from corsguard.check.evidence import Evidence
 from corsguard.codes import diagnosis as codes
 from corsguard.findings import Finding
-from corsguard.protocol.origin import DEFAULT_PORTS
+from corsguard.protocol.origin import comparable_origin
 
 
 def duplicate_allow_origin(e: Evidence) -> Finding | None:
@@ -81,7 +79,7 @@ def origin_mismatch(e: Evidence) -> Finding | None:
             f"{e.verdict.exchanges[0].request.url}.",
             url,
         )
-    if _near(value) == _near(origin) and value != origin:
+    if comparable_origin(value) == comparable_origin(origin) and value != origin:
         return finding(
             codes.ALLOW_ORIGIN_NEAR_MISS,
             f"{url}: Access-Control-Allow-Origin is {value!r} but the page's origin is "
@@ -225,15 +223,3 @@ def redirect_with_userinfo(e: Evidence) -> Finding | None:
         f"{e.url}: redirects to {e.response.header('location')!r}, which contains user:password@",
         location=e.url,
     )
-
-
-def _near(origin: str) -> str:
-    parts = urlsplit(origin.strip().rstrip("/").lower())
-    try:
-        port = parts.port
-    except ValueError:
-        return origin
-    host = parts.hostname or ""
-    if port is not None and port != DEFAULT_PORTS.get(parts.scheme):
-        host = f"{host}:{port}"
-    return f"{parts.scheme}://{host}"

@@ -117,3 +117,22 @@ def is_ip_literal(host: str) -> bool:
 def same_origin(a: Origin | None, b: Origin | None) -> bool:
     """Tuple-origin equality; opaque origins (``None``) are never same-origin with anything."""
     return a is not None and b is not None and a == b
+
+
+def comparable_origin(text: str) -> str:
+    """``text`` with the differences a browser never makes removed (surrounding space, case,
+    the scheme's default port, a path), to tell a near-miss from a different origin.
+
+    Text that does not parse as a URL is returned as it is.
+    """
+    parts = _split(text.strip().lower())
+    if parts is None:
+        return text
+    try:
+        port = parts.port
+    except ValueError:
+        return text
+    host = parts.hostname or ""
+    if port is not None and port != DEFAULT_PORTS.get(parts.scheme):
+        host = f"{host}:{port}"
+    return f"{parts.scheme}://{host}"
