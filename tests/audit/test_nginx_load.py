@@ -342,6 +342,19 @@ def test_an_unknown_module_block_is_skipped_with_information(tmp_path: Path) -> 
     assert ("CG503", "nginx.conf:8") in found
 
 
+def test_headers_more_is_audited_not_skipped(tmp_path: Path) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        "events {}\nhttp {\n    server {\n        location / {\n"
+        '            more_set_headers "Access-Control-Allow-Origin: $http_origin";\n'
+        "            proxy_pass http://127.0.0.1:9000;\n"
+        "        }\n    }\n}\n"
+    )
+    found = codes(conf)
+    assert ("CG503", "nginx.conf:5") in found
+    assert [code for code, _ in found if code == "CG515"] == []
+
+
 def test_lua_blocks_are_skipped_by_their_lua_braces(tmp_path: Path) -> None:
     conf = tmp_path / "nginx.conf"
     conf.write_text(

@@ -303,8 +303,10 @@ UNKNOWN_DIRECTIVE = Code(
     Severity.INFO,
     "a directive of an unknown or third-party module was skipped",
     "The directive is not one nginx or its common modules define (a third-party module such as "
-    "geoip2, OpenResty's Lua blocks, headers-more): its block was read but not audited, so "
-    "headers it sets (more_set_headers, ngx.header in Lua) are not seen.",
+    "geoip2, or OpenResty's Lua blocks and files): it was read but not audited, so headers it "
+    "sets (ngx.header in Lua, more_clear_headers) are not seen. headers-more's "
+    "more_set_headers is not skipped: the rules read it like an add_header that replaces the "
+    "application's header.",
     "Check by hand what the directive does to CORS headers; when it sets them, prefer "
     "add_header in the location, where the audit can check it.",
 )
