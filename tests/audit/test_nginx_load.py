@@ -6,6 +6,7 @@ includes, globs that match nothing), the same files are checked with the real ``
 
 from __future__ import annotations
 
+import json
 import subprocess
 import textwrap
 from pathlib import Path
@@ -312,6 +313,32 @@ def test_template_placeholders_stay_symbolic_and_define_substitutes_them(tmp_pat
     assert "CG503" in [f.code for f in audit_nginx_target(str(conf), options).findings]
     assert main(["audit", str(conf), "--define", "CORS_ORIGIN=$http_origin"]) == 1
     assert main(["audit", str(conf), "--define", "no-equals"]) == 2
+
+
+def test_the_command_line_counts_a_template_s_placeholders_as_constants(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conf = tmp_path / "default.conf.template"
+    conf.write_text(
+        "server {\n    listen ${PORT};\n    location / {\n"
+        "        add_header Access-Control-Allow-Origin ${_CORS_ORIGIN} always;\n"
+        "        add_header Access-Control-Allow-Credentials true always;\n"
+        "        proxy_hide_header Access-Control-Allow-Origin;\n"
+        "        proxy_hide_header Access-Control-Allow-Credentials;\n"
+        "        proxy_pass http://127.0.0.1:8000;\n    }\n}\n"
+    )
+    assert main(["audit", str(conf), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+
+
+def test_nginx_variables_are_case_insensitive_in_plain_files_and_templates(tmp_path: Path) -> None:
+    echo = (
+        "server {\n    location / {\n        add_header Access-Control-Allow-Origin $HTTP_ORIGIN;\n"
+    )
+    for name in ("site.conf", "site.conf.template"):
+        conf = tmp_path / name
+        conf.write_text(echo + "        root /srv/www;\n    }\n}\n")
+        assert ("CG503", f"{name}:3") in codes(conf), name
 
 
 def test_official_image_templates_stand_for_conf_d(tmp_path: Path) -> None:

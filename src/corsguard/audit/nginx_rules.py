@@ -51,7 +51,7 @@ def audit_nginx(config: NginxConfig) -> list[Finding]:
     ]
     found: list[Draft] = []
     for root in config.roots:
-        variables = analyse(root)
+        variables = analyse(root, placeholders=config.placeholders)
         context = Context(variables, app_sends_cors=_reads_app_cors(root))
         found += regex_findings(root, variables)
         tree = list(levels(root, variables))
