@@ -353,7 +353,10 @@ def test_one_finding_per_line_naming_every_location_it_affects(tmp_path: Path) -
     assert pairs(findings) == expected(cors)
     for finding in findings:
         assert finding.evidence["locations"] == ["location /a/", "location /b/", "location /c/"]
-        assert finding.message.startswith("location /a/ (and 2 other blocks): ")
+        assert finding.evidence["included_at"] == [f"{conf}:{line}" for line in (5, 6, 7)]
+        assert finding.message.startswith(
+            f"location /a/ (and 2 other blocks), included at {conf}:5 and 2 more: "
+        )
 
 
 def test_cg501_names_the_location_and_says_the_app_is_unknown(tmp_path: Path) -> None:

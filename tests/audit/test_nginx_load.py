@@ -413,6 +413,36 @@ def test_a_directory_audits_its_nginx_files_and_lists_what_it_skipped(tmp_path: 
     assert "supervisord.conf" in note
 
 
+def test_a_snippet_beside_the_site_that_includes_it_is_audited_where_included(
+    tmp_path: Path,
+) -> None:
+    # "a-cors.conf" sorts before the site: read first, it was audited out of context too
+    # (no Vary from the site: a false CG507) and reported twice.
+    write(
+        tmp_path,
+        {
+            "a-cors.conf": """\
+                add_header Access-Control-Allow-Origin $http_origin always;
+                add_header Access-Control-Allow-Credentials true always;
+                """,
+            "site.conf": """\
+                server {
+                    location /api/ {
+                        include a-cors.conf;
+                        add_header Vary Origin always;
+                        root /srv/www;
+                    }
+                }
+                """,
+        },
+    )
+    [finding] = audit_nginx_target(str(tmp_path)).findings
+    assert (finding.code, finding.location) == ("CG504", f"{tmp_path}/a-cors.conf:1")
+    assert finding.evidence["locations"] == ["location /api/"]
+    assert [site.rpartition("/")[2] for site in finding.evidence["included_at"]] == ["site.conf:3"]
+    assert "included at " in finding.message
+
+
 def test_sites_enabled_falls_back_to_sites_available_and_globs_never_match_by_name(
     tmp_path: Path,
 ) -> None:

@@ -32,6 +32,7 @@ from corsguard.audit.nginx import (
     SourceFile,
     directive_contexts,
     known_directives,
+    walk,
 )
 from corsguard.audit.nginx_files import FileBudget, check_regular, is_regular
 from corsguard.audit.nginx_includes import IncludeResolver, Resolution, is_glob, is_stock
@@ -69,6 +70,8 @@ _MAIN, _HTTP, _SERVER, _SERVER_IF, _LOCATION, _LOCATION_IF = (
     0x40000000,
 )
 _LEVELS: tuple[FileLevel, ...] = ("location", "server", "http", "main")
+# A file includes files of its own level or an inner one: read outer levels first.
+_INCLUDERS_FIRST: dict[FileLevel, int] = {"main": 0, "http": 1, "server": 2, "location": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +131,8 @@ class Loader:
         roots: list[Directive] = []
         skipped: list[str] = []
         levels: dict[str, FileLevel] = {}
+        found: list[tuple[str, tuple[Directive, ...], bool, FileLevel]] = []
         for candidate in candidates:
-            if self._real(candidate) in {self._real(f) for f in self.sites}:
-                continue  # already inlined by a root read before
             if directory and not is_regular(candidate):
                 skipped.append(f"{candidate} (not a regular file)")
                 continue
@@ -138,7 +140,13 @@ class Loader:
             if tree is None:
                 continue
             main = _is_main(candidate)
-            level: FileLevel = "main" if main else self._level(tree)
+            found.append((candidate, tree, main, "main" if main else self._level(tree)))
+        # Files that include others first: a snippet next to the site that includes it is
+        # audited where it is included, not a second time, out of context, as a fragment.
+        found.sort(key=lambda item: (_INCLUDERS_FIRST[item[3]], not _includes(item[1])))
+        for candidate, tree, main, level in found:
+            if self._real(candidate) in {self._real(f) for f in self.sites}:
+                continue  # already inlined by a root read before
             levels[candidate] = level
             conf_prefix = os.path.dirname(os.path.abspath(candidate)) if main else audited
             self.resolver = IncludeResolver(prefix or conf_prefix, conf_prefix, readable)
@@ -451,6 +459,10 @@ def _candidates(directory: str) -> Iterator[str]:
                 files.append(os.path.join(current, name))
     yield from (f for f in files if _is_main(f))
     yield from (f for f in files if not _is_main(f))
+
+
+def _includes(tree: tuple[Directive, ...]) -> bool:
+    return any(d.name == "include" for d in walk(Directive("main", (), "", 0, tree)))
 
 
 def _is_main(path: str) -> bool:

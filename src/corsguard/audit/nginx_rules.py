@@ -59,7 +59,12 @@ def audit_nginx(config: NginxConfig) -> list[Finding]:
             for rule in RULES:
                 found += rule(level, context)
         found += if_findings(tree)
-    return sorted([*unparsed, *merged(found)], key=_order)
+    included_at = {
+        source.path: tuple(site.location for site in source.sites)
+        for source in config.sources
+        if source.sites
+    }
+    return sorted([*unparsed, *merged(found, included_at)], key=_order)
 
 
 def _order(item: Finding) -> tuple[str, int, str]:
