@@ -105,7 +105,49 @@ def loose_regex(pattern: str, *, caseless: bool = False) -> list[str]:
         problems.append("lets '.*', '.+' or a similar repetition stand for part of the host")
     if policy_codes.REGEX_UNESCAPED_DOT.code in host:
         problems.append("has an unescaped '.' in the host, matching any character")
+    glued = _glued_look_alike(pattern, caseless)
+    if glued and policy_codes.REGEX_WILDCARD_HOST.code not in host:
+        problems.append(
+            f"lets '{glued[0]}' stand for the start of the trusted name, so {glued[1]} matches"
+        )
     return problems
+
+
+# A repetition of a character class, glued to the registrable name: '[^/]*example\.com' accepts
+# 'https://evilexample.com' as '.*example\.com' does ('[^/]*\.example\.com' only subdomains).
+_CLASS_REPETITION = re.compile(r"(\[\^?\]?[^\]]*\]|\\[wWSD])([*+?]|\{[0-9]*,?[0-9]*\})\??")
+_GLUED_NAME = re.compile(r"(?:\)[*+?]?|\\\.\?)*([A-Za-z0-9-]+(?:\\\.[A-Za-z0-9-]+)+)")
+# Second-level labels under a country code ('example.co.uk'): the name is one label longer.
+_SECOND_LEVEL = frozenset({"ac", "co", "com", "edu", "gov", "net", "or", "org"})
+
+
+def _glued_look_alike(pattern: str, caseless: bool) -> tuple[str, str] | None:
+    """The repetition and a look-alike origin it lets through, when a class repetition runs
+    straight into the first label of a registrable name."""
+    flags = re.IGNORECASE if caseless else 0
+    for repetition in _CLASS_REPETITION.finditer(pattern):
+        if _escaped(pattern, repetition.start()):
+            continue
+        name = _GLUED_NAME.match(pattern, repetition.end())
+        if name is None:
+            continue
+        labels = name.group(1).split("\\.")
+        registrable = len(labels) == 2 or (
+            len(labels) == 3 and labels[1] in _SECOND_LEVEL and len(labels[2]) == 2
+        )
+        if not registrable:
+            continue  # glued to a subdomain's label: still inside the trusted domain
+        host = "evil" + ".".join(labels)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                compiled = re.compile(pattern, flags)
+            except re.error:
+                return None
+        for origin in (f"https://{host}", f"http://{host}"):
+            if compiled.search(origin):
+                return repetition.group(0), origin
+    return None
 
 
 def _host_problems(pattern: str, caseless: bool) -> set[str] | None:
