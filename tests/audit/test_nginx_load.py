@@ -443,6 +443,17 @@ def test_a_snippet_beside_the_site_that_includes_it_is_audited_where_included(
     assert "included at " in finding.message
 
 
+def test_a_broken_snippet_read_in_a_directory_and_included_is_one_error(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "cors.conf": "add_header 'Timing-Allow-Origin '*'\nreturn 204;\n",
+            "site.conf": "server {\n    location / {\n        include cors.conf;\n    }\n}\n",
+        },
+    )
+    assert [code for code, _ in codes(tmp_path)] == ["CG510"]
+
+
 def test_sites_enabled_falls_back_to_sites_available_and_globs_never_match_by_name(
     tmp_path: Path,
 ) -> None:

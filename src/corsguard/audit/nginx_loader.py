@@ -172,7 +172,7 @@ class Loader:
         names = self.placeholders - defined_variables(roots)
         return NginxConfig(
             roots=tuple(roots),
-            errors=tuple(self.errors),
+            errors=tuple(self._distinct_errors()),
             files=tuple(sorted(self.sites)),
             sources=sources,
             findings=tuple(self.findings),
@@ -227,6 +227,16 @@ class Loader:
         text = substitute(text, self.options.defines)
         self.placeholders |= placeholders(text, template=template)
         return text
+
+    def _distinct_errors(self) -> Iterator[ParseError]:
+        """Each syntax error once: a fragment read in a directory and included by a site (under
+        another spelling of its path) fails the same way twice."""
+        seen: set[tuple[str, int | None, str]] = set()
+        for error in self.errors:
+            key = (self._real(error.file), error.line, error.message)
+            if key not in seen:
+                seen.add(key)
+                yield error
 
     def _tree(self, file: str) -> tuple[Directive, ...]:
         """An included file's directives, parsed once; a syntax error is recorded once."""
