@@ -306,6 +306,12 @@ def test_origins(tmp_path: Path, text: str) -> None:
         ("^https?://([^/]+\\.)?example\\.com(:[0-9]+)?$", False, False),
         ("^https://app-[a-z0-9]+-preview\\.example\\.com$", False, False),
         ("^https://app[0-9]*\\.example\\.com$", False, False),
+        # any subdomain of a public suffix is a stranger's site
+        ("^https://([a-z0-9-]+\\.)?vercel\\.app$", False, True),
+        ("^https://[a-z]+\\.github\\.io$", False, True),
+        ("^https://[a-z]+\\.co\\.uk$", False, True),
+        ("^https://app\\.vercel\\.app$", False, False),
+        ("^https://example\\.co\\.uk$", False, False),
     ],
 )
 def test_loose_regex(pattern: str, caseless: bool, loose: bool) -> None:

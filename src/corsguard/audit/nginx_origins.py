@@ -23,6 +23,7 @@ from corsguard.audit.nginx_variables import REGEX_CHECKS, VARIABLE, Kind, Variab
 from corsguard.codes import audit as codes
 from corsguard.codes import policy as policy_codes
 from corsguard.policy.origin_regex import compile_origin_regex
+from corsguard.policy.publicsuffix import is_public_suffix
 
 NEGATED_REGEX_CHECKS = ("!~", "!~*")
 
@@ -110,7 +111,42 @@ def loose_regex(pattern: str, *, caseless: bool = False) -> list[str]:
         problems.append(
             f"lets '{glued[0]}' stand for the start of the trusted name, so {glued[1]} matches"
         )
+    shared = _public_suffix_site(pattern, caseless)
+    if shared and policy_codes.REGEX_WILDCARD_HOST.code not in host:
+        problems.append(
+            f"accepts any site under the public suffix {shared[0]}, which anyone can register "
+            f"({shared[1]} matches)"
+        )
     return problems
+
+
+# A run of literal labels ('vercel\.app'), not the end of a longer one ('app\.vercel\.app').
+_LITERAL_NAME = re.compile(r"(?<![A-Za-z0-9\\-])[A-Za-z0-9-]+(?:\\\.[A-Za-z0-9-]+)+")
+
+
+def _public_suffix_site(pattern: str, caseless: bool) -> tuple[str, str] | None:
+    """A public suffix (github.io, vercel.app, co.uk) the regex accepts any subdomain of: a
+    site a stranger registered there matches, as '*.vercel.app' would."""
+    compiled = _compiled(pattern, caseless)
+    if compiled is None:
+        return None
+    for literal in _LITERAL_NAME.finditer(pattern):
+        name = literal.group().replace("\\.", ".").lower()
+        if not is_public_suffix(name):
+            continue
+        for origin in (f"https://strangersite.{name}", f"http://strangersite.{name}"):
+            if compiled.search(origin):
+                return name, origin
+    return None
+
+
+def _compiled(pattern: str, caseless: bool) -> re.Pattern[str] | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PCRE-only syntax ("[[:alpha:]]") warns in Python
+        try:
+            return re.compile(pattern, re.IGNORECASE if caseless else 0)
+        except re.error:
+            return None
 
 
 # A repetition of a character class, glued to the registrable name: '[^/]*example\.com' accepts
@@ -124,7 +160,6 @@ _SECOND_LEVEL = frozenset({"ac", "co", "com", "edu", "gov", "net", "or", "org"})
 def _glued_look_alike(pattern: str, caseless: bool) -> tuple[str, str] | None:
     """The repetition and a look-alike origin it lets through, when a class repetition runs
     straight into the first label of a registrable name."""
-    flags = re.IGNORECASE if caseless else 0
     for repetition in _CLASS_REPETITION.finditer(pattern):
         if _escaped(pattern, repetition.start()):
             continue
@@ -138,12 +173,9 @@ def _glued_look_alike(pattern: str, caseless: bool) -> tuple[str, str] | None:
         if not registrable:
             continue  # glued to a subdomain's label: still inside the trusted domain
         host = "evil" + ".".join(labels)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                compiled = re.compile(pattern, flags)
-            except re.error:
-                return None
+        compiled = _compiled(pattern, caseless)
+        if compiled is None:
+            return None
         for origin in (f"https://{host}", f"http://{host}"):
             if compiled.search(origin):
                 return repetition.group(0), origin
