@@ -318,6 +318,38 @@ ROWS = [
         """,
         id="CG513-the-preflight-if-loses-allow-credentials",
     ),
+    pytest.param(
+        "cors.conf",
+        """
+        if ($request_method ~ (GET|POST)) {
+            add_header Access-Control-Allow-Origin $http_origin always;
+        }
+        if ($request_method = GET) {
+            add_header Access-Control-Allow-Origin $http_origin always;  # expect: CG503
+            add_header Vary Origin always;
+        }
+        if ($request_method = POST) {
+            add_header Access-Control-Allow-Origin $http_origin always;  # expect: CG503
+            add_header Vary Origin always;
+        }
+        root /srv/www;
+        """,
+        id="an-if-every-later-if-overrides-sends-nothing",
+    ),
+    pytest.param(
+        "cors.conf",
+        """
+        if ($request_method != OPTIONS) {
+            add_header Access-Control-Allow-Origin $http_origin always;  # expect: CG503 CG507
+        }
+        if ($request_method ~ (GET|POST)) {
+            add_header Access-Control-Allow-Origin $http_origin always;  # expect: CG503
+            add_header Vary Origin always;
+        }
+        root /srv/www;
+        """,
+        id="an-if-matching-methods-no-later-if-matches-still-counts",
+    ),
 ]
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from corsguard.audit.nginx import Directive, NginxConfig
 from corsguard.audit.nginx_findings import Draft, finding, merged, quoted
-from corsguard.audit.nginx_if_rules import if_findings
+from corsguard.audit.nginx_if_rules import if_findings, shadowed
 from corsguard.audit.nginx_levels import PASSES, Header, Level, levels, setting
 from corsguard.audit.nginx_origins import regex_findings
 from corsguard.audit.nginx_variables import Kind, Variables, analyse, names
@@ -55,7 +55,10 @@ def audit_nginx(config: NginxConfig) -> list[Finding]:
         context = Context(variables, app_sends_cors=_reads_app_cors(root))
         found += regex_findings(root, variables)
         tree = list(levels(root, variables))
+        never_sent = shadowed(tree)
         for level in tree:
+            if id(level) in never_sent:
+                continue  # a later 'if' replaces its configuration on every request it matches
             for rule in RULES:
                 found += rule(level, context)
         found += if_findings(tree)
