@@ -350,6 +350,33 @@ ROWS = [
         """,
         id="an-if-matching-methods-no-later-if-matches-still-counts",
     ),
+    pytest.param(
+        "cors.conf",
+        """
+        add_header Access-Control-Allow-Methods "GET, PUT" always;
+        if ($request_method = OPTIONS) {  # expect: CG516
+            add_header Access-Control-Allow-Methods "GET, PUT";
+            return 204;
+        }
+        root /srv/www;
+        """,
+        id="CG516-a-preflight-answer-without-allow-origin",
+    ),
+    pytest.param(
+        "cors.conf",
+        """
+        add_header Access-Control-Allow-Origin https://app.example.com always;
+        add_header Access-Control-Allow-Methods "GET, PUT" always;
+        if ($request_method = OPTIONS) {
+            return 204;
+        }
+        if ($request_method = GET) {
+            add_header Cache-Control no-store;  # expect: CG506
+        }
+        root /srv/www;
+        """,
+        id="CG516-not-when-the-location-adds-allow-origin",
+    ),
 ]
 
 

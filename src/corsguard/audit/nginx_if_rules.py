@@ -29,7 +29,39 @@ def if_findings(tree: Iterable[Level]) -> list[Draft]:
     found: list[Draft] = []
     for ifs in by_block.values():
         found += _lost_headers(ifs)
+        found += _preflight_without_origin(ifs)
     return found
+
+
+def _preflight_without_origin(ifs: list[Level]) -> list[Draft]:
+    """CG516: a preflight answered in nginx with CORS headers and no Allow-Origin, where no
+    other line of the location adds one (those cases are CG506 and CG513)."""
+    if any(h.name == ACAO for level in ifs for h in (*level.own, *level.replaced)):
+        return []
+    found: list[Draft] = []
+    for level in ifs:
+        if not level.preflight_only or level.returns is None or not level.covered_return:
+            continue
+        parent = level.parent
+        if parent is not None and any(h.name == ACAO for h in (*parent.headers, *parent.replaced)):
+            continue
+        cors = [h for h in (*level.headers, *level.replaced) if h.name.startswith(_CORS)]
+        if not cors:
+            continue
+        names = ", ".join(dict.fromkeys(h.directive.args[0] for h in cors))
+        found.append(
+            finding(
+                codes.PREFLIGHT_WITHOUT_ALLOW_ORIGIN,
+                level.directive,
+                level.label,
+                f"answers preflights with 'return {level.returns.args[0]}' and {names} but no "
+                "Access-Control-Allow-Origin, so the browser fails every preflight",
+            )
+        )
+    return found
+
+
+_CORS = "access-control-allow-"
 
 
 def shadowed(tree: Iterable[Level]) -> set[int]:
