@@ -386,8 +386,7 @@ class Loader:
         elif is_glob(argument):
             problem = (
                 f"include {argument} matches no file (looked for {resolution.looked_for}); "
-                "nginx accepts a glob that matches nothing without a word, so whatever it was "
-                "meant to include is missing from the audit"
+                "nginx accepts a glob that matches nothing without a word"
             )
         else:
             problem = f"include {argument}: no such file (looked for {resolution.looked_for})"
@@ -397,7 +396,7 @@ class Loader:
         elif resolution.stand_in:
             problem += f"; {resolution.note}"
         else:
-            problem += ", so the rules did not see what it holds"
+            problem += ", so the rules did not see what it was meant to include"
         self.findings.append(
             Finding(
                 code=code.code,
