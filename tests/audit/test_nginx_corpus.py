@@ -349,6 +349,18 @@ OBSERVED: dict[str, list[Probe]] = {
     "uwsgi-location-wildcard-no-hide": [
         Probe("GET", "/x", 200, {ACAO: [APP_ORIGIN, "*"]}),
     ],
+    "method-ifs-first-if-never-applies": [
+        # The first 'if''s lines never apply: a later 'if' matches every request it matches.
+        Probe("GET", "/index.html", 200, {ACAO: [EVIL], EXPOSE: []}, EVIL),
+        # CG513: the OPTIONS 'if' wins, without Allow-Origin.
+        Probe("OPTIONS", "/", 204, {ACAO: [], MAX_AGE: ["7200"]}, EVIL),
+    ],
+    "preflight-if-without-allow-origin": [
+        # CG516: the app never sees the preflight; nginx's 204 has no Allow-Origin.
+        Probe("OPTIONS", "/api/x", 204, {ACAO: [], ACAC: ["true"]}, APP_ORIGIN),
+        # CG501: Allow-Credentials twice on the app's responses.
+        Probe("GET", "/api/x", 200, {ACAO: [APP_ORIGIN], ACAC: ["true", "true"]}, APP_ORIGIN),
+    ],
     "relative-include-with-prefix": [
         # The relative include is read from nginx's prefix; CG501: two values.
         Probe("GET", "/api/x", 200, {ACAO: [APP_ORIGIN, APP_ORIGIN]}),

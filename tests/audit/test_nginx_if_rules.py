@@ -318,6 +318,65 @@ ROWS = [
         """,
         id="CG513-the-preflight-if-loses-allow-credentials",
     ),
+    pytest.param(
+        "cors.conf",
+        """
+        if ($request_method ~ (GET|POST)) {
+            add_header Access-Control-Allow-Origin $http_origin always;
+        }
+        if ($request_method = GET) {
+            add_header Access-Control-Allow-Origin $http_origin always;  # expect: CG503
+            add_header Vary Origin always;
+        }
+        if ($request_method = POST) {
+            add_header Access-Control-Allow-Origin $http_origin always;  # expect: CG503
+            add_header Vary Origin always;
+        }
+        root /srv/www;
+        """,
+        id="an-if-every-later-if-overrides-sends-nothing",
+    ),
+    pytest.param(
+        "cors.conf",
+        """
+        if ($request_method != OPTIONS) {
+            add_header Access-Control-Allow-Origin $http_origin always;  # expect: CG503 CG507
+        }
+        if ($request_method ~ (GET|POST)) {
+            add_header Access-Control-Allow-Origin $http_origin always;  # expect: CG503
+            add_header Vary Origin always;
+        }
+        root /srv/www;
+        """,
+        id="an-if-matching-methods-no-later-if-matches-still-counts",
+    ),
+    pytest.param(
+        "cors.conf",
+        """
+        add_header Access-Control-Allow-Methods "GET, PUT" always;
+        if ($request_method = OPTIONS) {  # expect: CG516
+            add_header Access-Control-Allow-Methods "GET, PUT";
+            return 204;
+        }
+        root /srv/www;
+        """,
+        id="CG516-a-preflight-answer-without-allow-origin",
+    ),
+    pytest.param(
+        "cors.conf",
+        """
+        add_header Access-Control-Allow-Origin https://app.example.com always;
+        add_header Access-Control-Allow-Methods "GET, PUT" always;
+        if ($request_method = OPTIONS) {
+            return 204;
+        }
+        if ($request_method = GET) {
+            add_header Cache-Control no-store;  # expect: CG506
+        }
+        root /srv/www;
+        """,
+        id="CG516-not-when-the-location-adds-allow-origin",
+    ),
 ]
 
 
@@ -353,7 +412,10 @@ def test_one_finding_per_line_naming_every_location_it_affects(tmp_path: Path) -
     assert pairs(findings) == expected(cors)
     for finding in findings:
         assert finding.evidence["locations"] == ["location /a/", "location /b/", "location /c/"]
-        assert finding.message.startswith("location /a/ (and 2 other blocks): ")
+        assert finding.evidence["included_at"] == [f"{conf}:{line}" for line in (5, 6, 7)]
+        assert finding.message.startswith(
+            f"location /a/ (and 2 other blocks), included at {conf}:5 and 2 more: "
+        )
 
 
 def test_cg501_names_the_location_and_says_the_app_is_unknown(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ includes, globs that match nothing), the same files are checked with the real ``
 
 from __future__ import annotations
 
+import json
 import subprocess
 import textwrap
 from pathlib import Path
@@ -314,6 +315,32 @@ def test_template_placeholders_stay_symbolic_and_define_substitutes_them(tmp_pat
     assert main(["audit", str(conf), "--define", "no-equals"]) == 2
 
 
+def test_the_command_line_counts_a_template_s_placeholders_as_constants(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conf = tmp_path / "default.conf.template"
+    conf.write_text(
+        "server {\n    listen ${PORT};\n    location / {\n"
+        "        add_header Access-Control-Allow-Origin ${_CORS_ORIGIN} always;\n"
+        "        add_header Access-Control-Allow-Credentials true always;\n"
+        "        proxy_hide_header Access-Control-Allow-Origin;\n"
+        "        proxy_hide_header Access-Control-Allow-Credentials;\n"
+        "        proxy_pass http://127.0.0.1:8000;\n    }\n}\n"
+    )
+    assert main(["audit", str(conf), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+
+
+def test_nginx_variables_are_case_insensitive_in_plain_files_and_templates(tmp_path: Path) -> None:
+    echo = (
+        "server {\n    location / {\n        add_header Access-Control-Allow-Origin $HTTP_ORIGIN;\n"
+    )
+    for name in ("site.conf", "site.conf.template"):
+        conf = tmp_path / name
+        conf.write_text(echo + "        root /srv/www;\n    }\n}\n")
+        assert ("CG503", f"{name}:3") in codes(conf), name
+
+
 def test_official_image_templates_stand_for_conf_d(tmp_path: Path) -> None:
     write(
         tmp_path,
@@ -340,6 +367,19 @@ def test_an_unknown_module_block_is_skipped_with_information(tmp_path: Path) -> 
     found = codes(conf)
     assert ("CG515", "nginx.conf:3") in found
     assert ("CG503", "nginx.conf:8") in found
+
+
+def test_headers_more_is_audited_not_skipped(tmp_path: Path) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        "events {}\nhttp {\n    server {\n        location / {\n"
+        '            more_set_headers "Access-Control-Allow-Origin: $http_origin";\n'
+        "            proxy_pass http://127.0.0.1:9000;\n"
+        "        }\n    }\n}\n"
+    )
+    found = codes(conf)
+    assert ("CG503", "nginx.conf:5") in found
+    assert [code for code, _ in found if code == "CG515"] == []
 
 
 def test_lua_blocks_are_skipped_by_their_lua_braces(tmp_path: Path) -> None:
@@ -371,6 +411,47 @@ def test_a_directory_audits_its_nginx_files_and_lists_what_it_skipped(tmp_path: 
     (note,) = result.notes
     assert "php-fpm.conf" in note
     assert "supervisord.conf" in note
+
+
+def test_a_snippet_beside_the_site_that_includes_it_is_audited_where_included(
+    tmp_path: Path,
+) -> None:
+    # "a-cors.conf" sorts before the site: read first, it was audited out of context too
+    # (no Vary from the site: a false CG507) and reported twice.
+    write(
+        tmp_path,
+        {
+            "a-cors.conf": """\
+                add_header Access-Control-Allow-Origin $http_origin always;
+                add_header Access-Control-Allow-Credentials true always;
+                """,
+            "site.conf": """\
+                server {
+                    location /api/ {
+                        include a-cors.conf;
+                        add_header Vary Origin always;
+                        root /srv/www;
+                    }
+                }
+                """,
+        },
+    )
+    [finding] = audit_nginx_target(str(tmp_path)).findings
+    assert (finding.code, finding.location) == ("CG504", f"{tmp_path}/a-cors.conf:1")
+    assert finding.evidence["locations"] == ["location /api/"]
+    assert [site.rpartition("/")[2] for site in finding.evidence["included_at"]] == ["site.conf:3"]
+    assert "included at " in finding.message
+
+
+def test_a_broken_snippet_read_in_a_directory_and_included_is_one_error(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "cors.conf": "add_header 'Timing-Allow-Origin '*'\nreturn 204;\n",
+            "site.conf": "server {\n    location / {\n        include cors.conf;\n    }\n}\n",
+        },
+    )
+    assert [code for code, _ in codes(tmp_path)] == ["CG510"]
 
 
 def test_sites_enabled_falls_back_to_sites_available_and_globs_never_match_by_name(

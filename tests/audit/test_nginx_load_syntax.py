@@ -38,6 +38,8 @@ def first(text: str) -> Directive:
         ("if ( $request_method = OPTIONS ) { }", "if", ("$request_method", "=", "OPTIONS")),
         ('"~^https://a\\.b$" 1;', "~^https://a\\.b$", ("1",)),
         ("# a comment\nlisten 80; # another", "listen", ("80",)),
+        ('if ($a = "b") { }', "if", ("$a", "=", "b")),  # a quote may be followed by ')'
+        ("add_header 'X-A'\t'b'{ }", "add_header", ("X-A", "b")),
     ],
 )
 def test_words_are_read_as_nginx_reads_them(text: str, name: str, args: tuple[str, ...]) -> None:
@@ -65,6 +67,9 @@ def test_lines_are_those_of_each_directives_first_word() -> None:
         ("\n\n{", 3, 'unexpected "{"'),
         ('return 200 "abc;\n', 2, "expecting terminating quote"),
         ("location / { content_by_lua_block { a = '}' ", 1, "the Lua block of line 1"),
+        # a closing quote must be followed by a blank, ';', '{' or ')' (nginx -t agrees)
+        ("if ($a) {\n  add_header 'X-A '*'\n  return 204;\n}\n", 2, 'unexpected "*"'),
+        ('add_header "X-A""b";', 1, 'unexpected """'),
     ],
 )
 def test_syntax_errors_say_where_and_what(text: str, line: int, message: str) -> None:

@@ -294,6 +294,24 @@ def test_origins(tmp_path: Path, text: str) -> None:
         ("^https?://(localhost|127\\.0\\.0\\.1)(:[0-9]+)?$", False, False),
         (".*", False, True),
         ("^https://[[:alnum:]]+\\.example\\.com", False, True),  # PCRE-only syntax
+        # a class repetition glued to the registrable name accepts https://evilexample.com
+        ("^https://[^/]*example\\.com$", False, True),
+        ("^https://[^.]*example\\.com$", False, True),
+        ("^https://([^/]+)?example\\.com$", True, True),
+        ("^https://[^/]*\\.?example\\.com$", False, True),
+        ("^https://[a-z0-9-]*example\\.co\\.uk$", False, True),
+        ("^https://\\w+example\\.com$", False, True),
+        # ... not when a dot separates it, or when it sits in a subdomain's label
+        ("^https://[^/]*\\.example\\.com$", False, False),
+        ("^https?://([^/]+\\.)?example\\.com(:[0-9]+)?$", False, False),
+        ("^https://app-[a-z0-9]+-preview\\.example\\.com$", False, False),
+        ("^https://app[0-9]*\\.example\\.com$", False, False),
+        # any subdomain of a public suffix is a stranger's site
+        ("^https://([a-z0-9-]+\\.)?vercel\\.app$", False, True),
+        ("^https://[a-z]+\\.github\\.io$", False, True),
+        ("^https://[a-z]+\\.co\\.uk$", False, True),
+        ("^https://app\\.vercel\\.app$", False, False),
+        ("^https://example\\.co\\.uk$", False, False),
     ],
 )
 def test_loose_regex(pattern: str, caseless: bool, loose: bool) -> None:

@@ -169,9 +169,15 @@ def load(path: str | os.PathLike[str], options: LoadOptions | None = None) -> Ng
 
 
 def known_directives() -> frozenset[str]:
-    """Directive names of nginx and its common modules, as ``nginx-crossplane`` lists them."""
+    """Directive names of nginx and its common modules, as ``nginx-crossplane`` lists them,
+    and the third-party directives the audit reads itself."""
     analyzer = getattr(_crossplane(), "analyzer", None)
-    return frozenset(getattr(analyzer, "DIRECTIVES", {})) | _NEWER_DIRECTIVES
+    return frozenset(getattr(analyzer, "DIRECTIVES", {})) | _NEWER_DIRECTIVES | AUDITED_MODULES
+
+
+# Third-party directives the rules judge: headers-more's more_set_headers replaces a header,
+# the application's included, so it is read like add_header rather than skipped.
+AUDITED_MODULES = frozenset(["more_set_headers"])
 
 
 def directive_contexts(name: str) -> tuple[int, ...]:

@@ -8,7 +8,7 @@ ten locations, is one mistake: it is reported once, on that line, and the eviden
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from corsguard.audit.nginx import Directive
@@ -41,8 +41,16 @@ def finding(
     return Draft(code, directive, where, message, fix or code.fix, evidence)
 
 
-def merged(drafts: Iterable[Draft]) -> list[Finding]:
-    """One finding per (code, file:line), its message prefixed with the blocks it affects."""
+def merged(
+    drafts: Iterable[Draft], included_at: Mapping[str, tuple[str, ...]] | None = None
+) -> list[Finding]:
+    """One finding per (code, file:line), its message prefixed with the blocks it affects.
+
+    ``included_at`` gives, for a file other files include, the include lines that pull it in:
+    a finding in a snippet names them, since the snippet's own line says nothing of where it
+    is used.
+    """
+    included_at = included_at or {}
     groups: dict[tuple[str, str], tuple[Draft, dict[str, None]]] = {}
     for draft in drafts:
         key = (draft.code.code, draft.directive.location)
@@ -57,6 +65,10 @@ def merged(drafts: Iterable[Draft]) -> list[Finding]:
         if len(labels) > 1:
             others = len(labels) - 1
             prefix += f" (and {others} other block{'s' if others > 1 else ''})"
+        sites = included_at.get(first.directive.file, ())
+        if sites:
+            more = f" and {len(sites) - 1} more" if len(sites) > 1 else ""
+            prefix += f", included at {sites[0]}{more}"
         out.append(
             Finding(
                 code=first.code.code,
@@ -67,6 +79,7 @@ def merged(drafts: Iterable[Draft]) -> list[Finding]:
                 evidence={
                     "directive": render(first.directive),
                     "locations": labels,
+                    **({"included_at": list(sites)} if sites else {}),
                     **first.evidence,
                 },
             )

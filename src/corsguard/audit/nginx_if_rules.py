@@ -29,7 +29,69 @@ def if_findings(tree: Iterable[Level]) -> list[Draft]:
     found: list[Draft] = []
     for ifs in by_block.values():
         found += _lost_headers(ifs)
+        found += _preflight_without_origin(ifs)
     return found
+
+
+def _preflight_without_origin(ifs: list[Level]) -> list[Draft]:
+    """CG516: a preflight answered in nginx with CORS headers and no Allow-Origin, where no
+    other line of the location adds one (those cases are CG506 and CG513)."""
+    if any(h.name == ACAO for level in ifs for h in (*level.own, *level.replaced)):
+        return []
+    found: list[Draft] = []
+    for level in ifs:
+        if not level.preflight_only or level.returns is None or not level.covered_return:
+            continue
+        parent = level.parent
+        if parent is not None and any(h.name == ACAO for h in (*parent.headers, *parent.replaced)):
+            continue
+        cors = [h for h in (*level.headers, *level.replaced) if h.name.startswith(_CORS)]
+        if not cors:
+            continue
+        names = ", ".join(dict.fromkeys(h.directive.args[0] for h in cors))
+        found.append(
+            finding(
+                codes.PREFLIGHT_WITHOUT_ALLOW_ORIGIN,
+                level.directive,
+                level.label,
+                f"answers preflights with 'return {level.returns.args[0]}' and {names} but no "
+                "Access-Control-Allow-Origin, so the browser fails every preflight",
+            )
+        )
+    return found
+
+
+_CORS = "access-control-allow-"
+
+
+def shadowed(tree: Iterable[Level]) -> set[int]:
+    """The ``id`` of every 'if' whose configuration never reaches a response: each request it
+    matches is matched by a later 'if' of the same block, whose configuration replaces it.
+
+    Only tests of ``$request_method`` are compared (nothing can change it between two tests):
+    the copies of the enable-cors snippet that open with 'if ($request_method ~
+    (OPTIONS|GET|POST))' and then repeat the headers in one 'if' per method never send the
+    first 'if''s lines.
+    """
+    by_block: dict[int, list[Level]] = {}
+    for level in tree:
+        if level.directive.name == "if" and level.parent is not None:
+            by_block.setdefault(id(level.parent), []).append(level)
+    out: set[int] = set()
+    for ifs in by_block.values():
+        for index, level in enumerate(ifs):
+            if level.returns is not None or not _on_method(level):
+                continue
+            later = [other for other in ifs[index + 1 :] if _on_method(other)]
+            matched = [m for m in _ANY_METHOD if _holds(level.directive.args, m)]
+            if matched and all(any(_holds(o.directive.args, m) for o in later) for m in matched):
+                out.add(id(level))
+    return out
+
+
+def _on_method(level: Level) -> bool:
+    args = level.directive.args
+    return len(args) == 3 and args[0] == "$request_method"
 
 
 def _lost_headers(ifs: list[Level]) -> list[Draft]:
@@ -132,6 +194,8 @@ def _set_between(first: Level, second: Level, variable: str) -> bool:
 
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+# ... and methods no configuration lists, for conditions such as '!= OPTIONS'.
+_ANY_METHOD = (*METHODS, "TRACE", "CONNECT", "PROPFIND")
 
 
 def _holds(condition: tuple[str, ...], method: str) -> bool:

@@ -32,6 +32,7 @@ from corsguard.audit.nginx import (
     SourceFile,
     directive_contexts,
     known_directives,
+    walk,
 )
 from corsguard.audit.nginx_files import FileBudget, check_regular, is_regular
 from corsguard.audit.nginx_includes import IncludeResolver, Resolution, is_glob, is_stock
@@ -69,6 +70,8 @@ _MAIN, _HTTP, _SERVER, _SERVER_IF, _LOCATION, _LOCATION_IF = (
     0x40000000,
 )
 _LEVELS: tuple[FileLevel, ...] = ("location", "server", "http", "main")
+# A file includes files of its own level or an inner one: read outer levels first.
+_INCLUDERS_FIRST: dict[FileLevel, int] = {"main": 0, "http": 1, "server": 2, "location": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +131,8 @@ class Loader:
         roots: list[Directive] = []
         skipped: list[str] = []
         levels: dict[str, FileLevel] = {}
+        found: list[tuple[str, tuple[Directive, ...], bool, FileLevel]] = []
         for candidate in candidates:
-            if self._real(candidate) in {self._real(f) for f in self.sites}:
-                continue  # already inlined by a root read before
             if directory and not is_regular(candidate):
                 skipped.append(f"{candidate} (not a regular file)")
                 continue
@@ -138,7 +140,13 @@ class Loader:
             if tree is None:
                 continue
             main = _is_main(candidate)
-            level: FileLevel = "main" if main else self._level(tree)
+            found.append((candidate, tree, main, "main" if main else self._level(tree)))
+        # Files that include others first: a snippet next to the site that includes it is
+        # audited where it is included, not a second time, out of context, as a fragment.
+        found.sort(key=lambda item: (_INCLUDERS_FIRST[item[3]], not _includes(item[1])))
+        for candidate, tree, main, level in found:
+            if self._real(candidate) in {self._real(f) for f in self.sites}:
+                continue  # already inlined by a root read before
             levels[candidate] = level
             conf_prefix = os.path.dirname(os.path.abspath(candidate)) if main else audited
             self.resolver = IncludeResolver(prefix or conf_prefix, conf_prefix, readable)
@@ -164,7 +172,7 @@ class Loader:
         names = self.placeholders - defined_variables(roots)
         return NginxConfig(
             roots=tuple(roots),
-            errors=tuple(self.errors),
+            errors=tuple(self._distinct_errors()),
             files=tuple(sorted(self.sites)),
             sources=sources,
             findings=tuple(self.findings),
@@ -219,6 +227,16 @@ class Loader:
         text = substitute(text, self.options.defines)
         self.placeholders |= placeholders(text, template=template)
         return text
+
+    def _distinct_errors(self) -> Iterator[ParseError]:
+        """Each syntax error once: a fragment read in a directory and included by a site (under
+        another spelling of its path) fails the same way twice."""
+        seen: set[tuple[str, int | None, str]] = set()
+        for error in self.errors:
+            key = (self._real(error.file), error.line, error.message)
+            if key not in seen:
+                seen.add(key)
+                yield error
 
     def _tree(self, file: str) -> tuple[Directive, ...]:
         """An included file's directives, parsed once; a syntax error is recorded once."""
@@ -368,8 +386,7 @@ class Loader:
         elif is_glob(argument):
             problem = (
                 f"include {argument} matches no file (looked for {resolution.looked_for}); "
-                "nginx accepts a glob that matches nothing without a word, so whatever it was "
-                "meant to include is missing from the audit"
+                "nginx accepts a glob that matches nothing without a word"
             )
         else:
             problem = f"include {argument}: no such file (looked for {resolution.looked_for})"
@@ -379,7 +396,7 @@ class Loader:
         elif resolution.stand_in:
             problem += f"; {resolution.note}"
         else:
-            problem += ", so the rules did not see what it holds"
+            problem += ", so the rules did not see what it was meant to include"
         self.findings.append(
             Finding(
                 code=code.code,
@@ -451,6 +468,10 @@ def _candidates(directory: str) -> Iterator[str]:
                 files.append(os.path.join(current, name))
     yield from (f for f in files if _is_main(f))
     yield from (f for f in files if not _is_main(f))
+
+
+def _includes(tree: tuple[Directive, ...]) -> bool:
+    return any(d.name == "include" for d in walk(Directive("main", (), "", 0, tree)))
 
 
 def _is_main(path: str) -> bool:

@@ -23,6 +23,7 @@ from corsguard.audit.nginx_variables import REGEX_CHECKS, VARIABLE, Kind, Variab
 from corsguard.codes import audit as codes
 from corsguard.codes import policy as policy_codes
 from corsguard.policy.origin_regex import compile_origin_regex
+from corsguard.policy.publicsuffix import is_public_suffix
 
 NEGATED_REGEX_CHECKS = ("!~", "!~*")
 
@@ -105,7 +106,80 @@ def loose_regex(pattern: str, *, caseless: bool = False) -> list[str]:
         problems.append("lets '.*', '.+' or a similar repetition stand for part of the host")
     if policy_codes.REGEX_UNESCAPED_DOT.code in host:
         problems.append("has an unescaped '.' in the host, matching any character")
+    glued = _glued_look_alike(pattern, caseless)
+    if glued and policy_codes.REGEX_WILDCARD_HOST.code not in host:
+        problems.append(
+            f"lets '{glued[0]}' stand for the start of the trusted name, so {glued[1]} matches"
+        )
+    shared = _public_suffix_site(pattern, caseless)
+    if shared and policy_codes.REGEX_WILDCARD_HOST.code not in host:
+        problems.append(
+            f"accepts any site under the public suffix {shared[0]}, which anyone can register "
+            f"({shared[1]} matches)"
+        )
     return problems
+
+
+# A run of literal labels ('vercel\.app'), not the end of a longer one ('app\.vercel\.app').
+_LITERAL_NAME = re.compile(r"(?<![A-Za-z0-9\\-])[A-Za-z0-9-]+(?:\\\.[A-Za-z0-9-]+)+")
+
+
+def _public_suffix_site(pattern: str, caseless: bool) -> tuple[str, str] | None:
+    """A public suffix (github.io, vercel.app, co.uk) the regex accepts any subdomain of: a
+    site a stranger registered there matches, as '*.vercel.app' would."""
+    compiled = _compiled(pattern, caseless)
+    if compiled is None:
+        return None
+    for literal in _LITERAL_NAME.finditer(pattern):
+        name = literal.group().replace("\\.", ".").lower()
+        if not is_public_suffix(name):
+            continue
+        for origin in (f"https://strangersite.{name}", f"http://strangersite.{name}"):
+            if compiled.search(origin):
+                return name, origin
+    return None
+
+
+def _compiled(pattern: str, caseless: bool) -> re.Pattern[str] | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PCRE-only syntax ("[[:alpha:]]") warns in Python
+        try:
+            return re.compile(pattern, re.IGNORECASE if caseless else 0)
+        except re.error:
+            return None
+
+
+# A repetition of a character class, glued to the registrable name: '[^/]*example\.com' accepts
+# 'https://evilexample.com' as '.*example\.com' does ('[^/]*\.example\.com' only subdomains).
+_CLASS_REPETITION = re.compile(r"(\[\^?\]?[^\]]*\]|\\[wWSD])([*+?]|\{[0-9]*,?[0-9]*\})\??")
+_GLUED_NAME = re.compile(r"(?:\)[*+?]?|\\\.\?)*([A-Za-z0-9-]+(?:\\\.[A-Za-z0-9-]+)+)")
+# Second-level labels under a country code ('example.co.uk'): the name is one label longer.
+_SECOND_LEVEL = frozenset({"ac", "co", "com", "edu", "gov", "net", "or", "org"})
+
+
+def _glued_look_alike(pattern: str, caseless: bool) -> tuple[str, str] | None:
+    """The repetition and a look-alike origin it lets through, when a class repetition runs
+    straight into the first label of a registrable name."""
+    for repetition in _CLASS_REPETITION.finditer(pattern):
+        if _escaped(pattern, repetition.start()):
+            continue
+        name = _GLUED_NAME.match(pattern, repetition.end())
+        if name is None:
+            continue
+        labels = name.group(1).split("\\.")
+        registrable = len(labels) == 2 or (
+            len(labels) == 3 and labels[1] in _SECOND_LEVEL and len(labels[2]) == 2
+        )
+        if not registrable:
+            continue  # glued to a subdomain's label: still inside the trusted domain
+        host = "evil" + ".".join(labels)
+        compiled = _compiled(pattern, caseless)
+        if compiled is None:
+            return None
+        for origin in (f"https://{host}", f"http://{host}"):
+            if compiled.search(origin):
+                return repetition.group(0), origin
+    return None
 
 
 def _host_problems(pattern: str, caseless: bool) -> set[str] | None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from corsguard.audit.nginx import Directive, NginxConfig
 from corsguard.audit.nginx_findings import Draft, finding, merged, quoted
-from corsguard.audit.nginx_if_rules import if_findings
+from corsguard.audit.nginx_if_rules import if_findings, shadowed
 from corsguard.audit.nginx_levels import PASSES, Header, Level, levels, setting
 from corsguard.audit.nginx_origins import regex_findings
 from corsguard.audit.nginx_variables import Kind, Variables, analyse, names
@@ -51,15 +51,23 @@ def audit_nginx(config: NginxConfig) -> list[Finding]:
     ]
     found: list[Draft] = []
     for root in config.roots:
-        variables = analyse(root)
+        variables = analyse(root, placeholders=config.placeholders)
         context = Context(variables, app_sends_cors=_reads_app_cors(root))
         found += regex_findings(root, variables)
         tree = list(levels(root, variables))
+        never_sent = shadowed(tree)
         for level in tree:
+            if id(level) in never_sent:
+                continue  # a later 'if' replaces its configuration on every request it matches
             for rule in RULES:
                 found += rule(level, context)
         found += if_findings(tree)
-    return sorted([*unparsed, *merged(found)], key=_order)
+    included_at = {
+        source.path: tuple(site.location for site in source.sites)
+        for source in config.sources
+        if source.sites
+    }
+    return sorted([*unparsed, *merged(found, included_at)], key=_order)
 
 
 def _order(item: Finding) -> tuple[str, int, str]:

@@ -38,6 +38,8 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+# What may follow a quoted word (else nginx reports 'unexpected "x"').
+_AFTER_QUOTE = frozenset(" \t\r\n;{)")
 _ESCAPE = re.compile(r"\\([\s\S])")
 _ESCAPES = {'"': '"', "'": "'", "\\": "\\", "t": "\t", "r": "\r", "n": "\n"}
 # Lua inside a *_by_lua_block: what can hold a brace that does not count.
@@ -139,6 +141,9 @@ def parse(text: str, file: str) -> tuple[Directive, ...]:
                 file, line_at(size), "unexpected end of file, expecting terminating quote"
             )
         raw = found.group(kind)
+        if kind in (3, 4) and pos < size and text[pos] not in _AFTER_QUOTE:
+            # ngx_conf_read_token: a closing quote must be followed by a blank, ';', '{' or ')'.
+            raise SyntaxProblem(file, line_at(pos), f'unexpected "{text[pos]}"')
         if not words:
             first_line = line_at(found.start(kind))
         words.append(_ESCAPE.sub(_unescape, raw) if "\\" in raw else raw)

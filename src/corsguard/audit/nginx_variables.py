@@ -33,7 +33,7 @@ _REQUEST_NAMES = frozenset(
      "content_length", "https", "proxy_host", "proxy_port", "realpath_root", "document_root"}
 )  # fmt: skip
 
-# '$CORS_ORIGIN' / '${CORS_ORIGIN}' in a template: nginx's own variables are lower-case.
+# '$CORS_ORIGIN' / '${CORS_ORIGIN}' in a template: envsubst's convention is capitals.
 _PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
@@ -129,16 +129,21 @@ def names(value: str) -> tuple[str, ...]:
 def value_kind(value: str, kinds: Mapping[str, Kind], *, origin: Kind) -> Kind:
     worst = Kind.CONSTANT
     for name in names(value):
-        if name == ORIGIN:
+        # nginx's own variable names are case-insensitive: $HTTP_ORIGIN is the Origin, even in
+        # a template (envsubst leaves a name the environment does not define as it is).
+        builtin = name.lower()
+        if builtin == ORIGIN:
             kind = origin
         elif name in kinds:
             kind = kinds[name]
         elif name.isdigit():
             kind = Kind.REQUEST  # a regex capture; see _assignment_kind for checked ones
-        elif name.startswith(_REQUEST_PREFIXES) or name in _REQUEST_NAMES:
+        elif builtin.startswith(_REQUEST_PREFIXES) or builtin in _REQUEST_NAMES:
             kind = Kind.REQUEST
         elif _PLACEHOLDER.fullmatch(name):
-            kind = Kind.CONSTANT  # an envsubst placeholder, replaced by text before nginx starts
+            # Defined nowhere and in capitals: nginx would refuse to start on it, so it is a
+            # placeholder a deploy-time envsubst replaces by text (files it renders under any name).
+            kind = Kind.CONSTANT
         else:
             kind = Kind.UNKNOWN
         worst = max(worst, kind)

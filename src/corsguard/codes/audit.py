@@ -296,6 +296,21 @@ IF_LOSES_CORS_HEADERS = Code(
     "include file keeps them in one place), or compute the values with map and add them once, "
     "outside any 'if'.",
 )
+PREFLIGHT_WITHOUT_ALLOW_ORIGIN = Code(
+    "CG516",
+    "preflight-without-allow-origin",
+    Severity.HIGH,
+    "nginx answers preflights with CORS headers but no Access-Control-Allow-Origin",
+    "An 'if ($request_method = OPTIONS) { ... return 204; }' answers the preflight itself, so "
+    "the application never sees it. When that answer carries Access-Control-Allow-Methods, "
+    "-Headers or -Credentials but no Access-Control-Allow-Origin, and neither the location nor "
+    "another 'if' adds one, the browser fails every preflight: each cross-origin request that "
+    "needs one (a JSON body, an Authorization header, PUT or DELETE) is blocked before it is "
+    "sent.",
+    "Add 'add_header Access-Control-Allow-Origin $cors_origin always;' (a variable from a map "
+    "of the trusted origins) to the preflight block, or remove the block and let the "
+    "application answer preflights.",
+)
 INCLUDE_NOT_FOUND = Code(
     "CG514",
     "include-not-found",
@@ -317,8 +332,10 @@ UNKNOWN_DIRECTIVE = Code(
     Severity.INFO,
     "a directive of an unknown or third-party module was skipped",
     "The directive is not one nginx or its common modules define (a third-party module such as "
-    "geoip2, OpenResty's Lua blocks, headers-more): its block was read but not audited, so "
-    "headers it sets (more_set_headers, ngx.header in Lua) are not seen.",
+    "geoip2, or OpenResty's Lua blocks and files): it was read but not audited, so headers it "
+    "sets (ngx.header in Lua, more_clear_headers) are not seen. headers-more's "
+    "more_set_headers is not skipped: the rules read it like an add_header that replaces the "
+    "application's header.",
     "Check by hand what the directive does to CORS headers; when it sets them, prefer "
     "add_header in the location, where the audit can check it.",
 )
@@ -352,4 +369,5 @@ NGINX_CODES = register(
     IF_LOSES_CORS_HEADERS,
     INCLUDE_NOT_FOUND,
     UNKNOWN_DIRECTIVE,
+    PREFLIGHT_WITHOUT_ALLOW_ORIGIN,
 )
