@@ -31,7 +31,7 @@ def needs(request: FetchRequest, verdict: Verdict) -> Needs | None:
     names = unsafe_header_names(headers)
     preflight: Lines | None = None
     if method not in SAFELISTED_METHODS or names:
-        lines = [("Status", "204 (any 200-299, no redirect)"), *base]
+        lines = [("Status", "200 or 204 (any 200-299, no redirect)"), *base]
         if method not in SAFELISTED_METHODS:
             lines.append(("Access-Control-Allow-Methods", method))
         if names:
