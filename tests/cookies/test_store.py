@@ -348,3 +348,10 @@ def test_sites_and_secure_urls() -> None:
     assert is_secure_url("http://[::1]:8/")
     assert is_secure_url("http://a.localhost/")
     assert not is_secure_url("http://example.com/")
+
+
+def test_send_reasons_come_in_the_protocol_order() -> None:
+    ctx = context("https://app.example.com", "https://api.example.com/api/login")
+    verdict = judge("a=1; Secure; SameSite=None; Path=/api", ctx, "http://www.example.com/x")
+    assert verdict.sending is not None
+    assert verdict.sending.reasons == ("SecureOnly", "NotOnPath", "DomainMismatch")

@@ -22,6 +22,7 @@ from corsguard.check.exchange import AppError
 from corsguard.check.hazards import hazards
 from corsguard.check.probes import Probes
 from corsguard.codes import diagnosis as codes
+from corsguard.cookies import CookieVerdict
 from corsguard.findings import Finding
 
 
@@ -32,6 +33,7 @@ def diagnose(
     *,
     probes: Probes | None = None,
     configuration: Callable[[], CorsConfiguration | None] | None = None,
+    cookies: Sequence[CookieVerdict] = (),
 ) -> list[Finding]:
     """Root causes for a blocked verdict, plus hazards seen in any verdict.
 
@@ -39,7 +41,7 @@ def diagnose(
     ``configuration`` reads the app's CORS configuration (in-process checks) when a rule
     needs it.
     """
-    e = Evidence(request, verdict, list(app_errors), probes, configuration)
+    e = Evidence(request, verdict, list(app_errors), probes, configuration, tuple(cookies))
     found: list[Finding] = []
     if verdict.cors_error is not None and verdict.exchanges:
         root = cause(e)

@@ -70,6 +70,13 @@ def register(subparsers: Any) -> None:
         "--insecure", action="store_true", help="do not verify TLS certificates (self-signed)"
     )
     parser.add_argument(
+        "--third-party-cookies",
+        choices=("allow", "block"),
+        default="allow",
+        help="the browser's third-party cookie setting the cookies are judged under: allow "
+        "(Chrome's default) or block (Safari, Firefox's partitioning, Chrome with the setting on)",
+    )
+    parser.add_argument(
         "--browser",
         action="store_true",
         help="also run the fetch in real headless Chromium and compare (corsguard[browser])",
@@ -98,7 +105,12 @@ def run(args: argparse.Namespace) -> int:
         if args.browser and app is not None:
             return _run_served(args, request, app)
         result = run_check(
-            request, app=app, timeout=args.timeout, cookie=args.cookie, verify=not args.insecure
+            request,
+            app=app,
+            timeout=args.timeout,
+            cookie=args.cookie,
+            verify=not args.insecure,
+            third_party_cookies=args.third_party_cookies,
         )
         browser = _real_browser(request, args.timeout) if args.browser else None
     except UsageError as exc:
@@ -185,6 +197,7 @@ def _run_served(args: argparse.Namespace, request: FetchRequest, app: Any) -> in
                 cookie=args.cookie,
                 served=app,
                 app_errors=app_errors,
+                third_party_cookies=args.third_party_cookies,
             )
     except (UsageError, RuntimeError) as exc:
         print(f"corsguard check: {exc}", file=sys.stderr)

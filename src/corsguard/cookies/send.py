@@ -1,14 +1,14 @@
 """Is a stored cookie sent with a request? Chromium's ``CookieBlockedReason`` names, in order.
 
-Every rule that applies is reported, as Chromium does (``IncludeForRequestURL``), except
-third-party blocking, which is then the only reason:
+Every rule that applies is reported, as Chromium does (``IncludeForRequestURL``), in the
+order DevTools' protocol lists them, except the first two, each then the only reason:
 
 1. the request does not include credentials (``CredentialsNotIncluded``, corsguard's name);
 2. third-party cookies blocked and the request cross-site, the cookie not partitioned
    (``UserPreferences``);
-3. the host does not domain-match (``DomainMismatch``);
+3. ``Secure`` and a URL that is not secure (``SecureOnly``);
 4. the path does not path-match (``NotOnPath``);
-5. ``Secure`` and a URL that is not secure (``SecureOnly``);
+5. the host does not domain-match (``DomainMismatch``);
 6. a cross-site request and SameSite ``Strict``, ``Lax`` or unspecified (``SameSite…``);
 7. a Partitioned cookie asked for under another top-level site (``OtherPartition``,
    corsguard's name: Chromium looks in the current partition only, and reports nothing).
@@ -99,9 +99,9 @@ def other_partition(stored: StoreDecision, cookie: SetCookie, context: CookieCon
 
 
 RULES: tuple[Rule, ...] = (
-    domain_mismatch,
-    not_on_path,
     secure_only,
+    not_on_path,
+    domain_mismatch,
     same_site_cross_site,
     other_partition,
 )

@@ -15,7 +15,9 @@ settings:
 6. third-party cookies blocked and the response cross-site, the cookie not partitioned
    (``UserPreferences``; then the only reason Chromium reports).
 
-Rules 1-6 stop at the first that applies. The last ones are all reported together:
+Rules 1-6 stop at the first that applies. The last ones are all reported together, in the
+order DevTools' protocol lists them (``SameSiteNoneInsecure`` and a SameSite exclusion never
+come together):
 
 7. ``Secure`` over a URL that is not secure (``SecureOnly``; localhost and loopback count as
    secure);
