@@ -6,7 +6,7 @@ adding the header) and the change that fixes it, in corsguard, FastAPI or nginx 
 
 ``diagnose`` walks two tables of small rules: ``causes.CAUSES`` (the first that applies names
 the root cause of a blocked verdict) and ``hazards.HAZARDS`` (every one that applies, blocked
-or allowed).
+or allowed); then ``cookie_causes`` says why each cookie is not stored or not sent.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from corsguard.browser import FetchRequest, Verdict
 from corsguard.browser.differences import finding
 from corsguard.check.causes import cause
 from corsguard.check.configuration import CorsConfiguration
+from corsguard.check.cookie_causes import cookie_findings
 from corsguard.check.evidence import Evidence
 from corsguard.check.exchange import AppError
 from corsguard.check.hazards import hazards
@@ -48,6 +49,7 @@ def diagnose(
         if root is not None:
             found.append(root)
     found += hazards(e)
+    found += cookie_findings(e)
     if verdict.allowed and not verdict.decisive_header and verdict.exchanges:
         found.append(
             finding(
