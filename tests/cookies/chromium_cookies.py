@@ -10,6 +10,11 @@ scenario clears the cookies, opens a page whose origin DevTools serves (the prob
   a line not listed there is stored if the profile holds the cookie afterwards;
 - ``Network.requestWillBeSentExtraInfo`` of the repeat: ``associatedCookies`` (an empty
   ``blockedReasons`` means sent).
+
+Every host name resolves to loopback (``--host-resolver-rules``), the scenario server's
+self-signed certificate is accepted, and Local Network Access checks are off, so that pages
+on real-looking names (``http://app.example.test``) can call APIs on other names; none of
+these touch cookies.
 """
 
 from __future__ import annotations
@@ -25,6 +30,18 @@ from corsguard.browser.request import Credentials
 from corsguard.chromium import page
 from corsguard.chromium.browser import LAUNCH_ARGS, LNA_PERMISSIONS
 from corsguard.cookies import ThirdPartyCookies
+from corsguard.cookies.sites import is_secure_url
+
+EXTRA_ARGS = ("--host-resolver-rules=MAP * 127.0.0.1", "--ignore-certificate-errors")
+
+
+def launch_args() -> list[str]:
+    """The probe's flags, Local Network Access checks added to its (last) --disable-features."""
+    args = [
+        f"{arg},LocalNetworkAccessChecks" if arg.startswith("--disable-features=") else arg
+        for arg in LAUNCH_ARGS
+    ]
+    return [*args, *EXTRA_ARGS]
 
 
 @dataclass(frozen=True)
@@ -54,7 +71,7 @@ class CookieBrowser:
                 self._profile.name,
                 executable_path=executable,
                 headless=True,
-                args=list(LAUNCH_ARGS),
+                args=launch_args(),
                 service_workers="block",
             )
         except BaseException:
@@ -99,11 +116,13 @@ class CookieBrowser:
 
         cdp.on("Fetch.requestPaused", serve_page)
         cdp.send("Network.enable")
-        # Local Network Access: the page DevTools serves counts as public; once the user
-        # allows it, a secure page (https, or http on loopback) may reach loopback.
-        cdp.send(
-            "Browser.grantPermissions", {"origin": page_origin, "permissions": LNA_PERMISSIONS}
-        )
+        if is_secure_url(page_origin):
+            # Local Network Access, in case the checks run after all: a secure page may reach
+            # loopback once the user allows it.
+            cdp.send(
+                "Browser.grantPermissions",
+                {"origin": page_origin, "permissions": LNA_PERMISSIONS},
+            )
         cdp.send("Fetch.enable", {"patterns": [{"urlPattern": page_url}]})
         tab.goto(page_url)
         cdp.send("Fetch.disable")

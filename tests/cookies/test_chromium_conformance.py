@@ -7,6 +7,7 @@ schemeful downgrade on every cross-site exclusion): the two count as one here.
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -30,11 +31,16 @@ PUBLIC_PAGE = "https://app.example.com"
 class Scenario:
     slug: str
     page: str
-    host: str  # "localhost" or "127.0.0.1": the API's host name
+    host: str  # the API's host name; every name resolves to 127.0.0.1
     line: str
     credentials: Credentials = "include"
     cors: bool = True
     path: str = "login"
+    scheme: str = "http"  # of the API: "https" is the server's self-signed TLS port
+
+
+NAMED_PAGE = "https://app.example.test"
+PLAIN_NAMED_PAGE = "http://app.example.test"
 
 
 SCENARIOS = (
@@ -76,6 +82,84 @@ SCENARIOS = (
         "127.0.0.1",
         "s=1; SameSite=None; Secure; Path=/",
     ),
+    # Real-looking names (".test" is not in the Public Suffix List: a suffix of its own).
+    Scenario("subdomain-same-site", NAMED_PAGE, "api.example.test", "s=1; Path=/", scheme="https"),
+    Scenario(
+        "other-site-lax", NAMED_PAGE, "api.other.test", "s=1; Path=/; SameSite=lax", scheme="https"
+    ),
+    Scenario(
+        "other-site-none-secure",
+        NAMED_PAGE,
+        "api.other.test",
+        "s=1; Path=/; SameSite=None; Secure",
+        scheme="https",
+    ),
+    Scenario(
+        "other-site-partitioned",
+        NAMED_PAGE,
+        "api.other.test",
+        "s=1; Path=/; SameSite=None; Secure; Partitioned",
+        scheme="https",
+    ),
+    Scenario(
+        "domain-parent",
+        NAMED_PAGE,
+        "api.example.test",
+        "s=1; Path=/; Domain=example.test",
+        scheme="https",
+    ),
+    Scenario(
+        "domain-foreign", NAMED_PAGE, "api.example.test", "s=1; Domain=other.test", scheme="https"
+    ),
+    Scenario("domain-suffix", NAMED_PAGE, "api.example.test", "s=1; Domain=test", scheme="https"),
+    Scenario(
+        "domain-sibling",
+        NAMED_PAGE,
+        "api.example.test",
+        "s=1; Domain=app.example.test",
+        scheme="https",
+    ),
+    Scenario(
+        "domain-private-suffix",
+        "https://app.github.io",
+        "api.github.io",
+        "s=1; Domain=github.io",
+        scheme="https",
+    ),
+    Scenario(
+        "private-suffix-cross-site",
+        "https://app.github.io",
+        "api.github.io",
+        "s=1; Path=/; SameSite=lax",
+        scheme="https",
+    ),
+    Scenario(
+        "country-suffix-same-site",
+        "https://app.example.co.uk",
+        "api.example.co.uk",
+        "s=1; Path=/; SameSite=Strict",
+        scheme="https",
+    ),
+    Scenario(
+        "http-page-https-api-schemeful",
+        PLAIN_NAMED_PAGE,
+        "api.example.test",
+        "s=1; Path=/; SameSite=lax",
+        scheme="https",
+    ),
+    Scenario(
+        "secure-over-http-name",
+        PLAIN_NAMED_PAGE,
+        "api.example.test",
+        "s=1; Path=/; Secure",
+    ),
+    Scenario(
+        "secure-prefix-over-https",
+        NAMED_PAGE,
+        "api.example.test",
+        "__Secure-s=1; Path=/; Secure",
+        scheme="https",
+    ),
     Scenario(
         "cors-failed-still-stored",
         PUBLIC_PAGE,
@@ -103,9 +187,33 @@ async def cookie_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
 
 
 @pytest.fixture(scope="module")
-def port() -> Iterator[int]:
-    with serve_asgi(cookie_app) as base:
-        yield int(base.rsplit(":", 1)[1])
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """A self-signed certificate for the TLS port (Chromium is told to accept it)."""
+    openssl = require_binary("openssl")
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = str(folder / "key.pem"), str(folder / "cert.pem")
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+         "-days", "2", "-subj", "/CN=corsguard-cookie-tests"],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return key, cert
+
+
+@pytest.fixture(scope="module")
+def ports(certificate: tuple[str, str]) -> Iterator[dict[str, int]]:
+    key, cert = certificate
+    with (
+        serve_asgi(cookie_app) as plain,
+        serve_asgi(cookie_app, ssl_keyfile=key, ssl_certfile=cert) as tls,
+    ):
+        yield {"http": int(plain.rsplit(":", 1)[1]), "https": int(tls.rsplit(":", 1)[1])}
+
+
+def url_of(scenario: Scenario, ports: dict[str, int]) -> str:
+    port = ports[scenario.scheme]
+    return f"{scenario.scheme}://{scenario.host}:{port}/{scenario.slug}/{scenario.path}"
 
 
 @pytest.fixture(scope="module", params=["allow", "block"])
@@ -155,11 +263,11 @@ def disagreements(model: Observed, real: Observed) -> list[str]:
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.slug for s in SCENARIOS])
 def test_model_agrees_with_chromium(
     scenario: Scenario,
-    port: int,
+    ports: dict[str, int],
     browser: tuple[ThirdPartyCookies, CookieBrowser],
 ) -> None:
     setting, chromium = browser
-    url = f"http://{scenario.host}:{port}/{scenario.slug}/{scenario.path}"
+    url = url_of(scenario, ports)
     observed = chromium.observe(scenario.page, url, scenario.credentials)
     assert len(observed) == 1, observed
     model = model_view(scenario, url, setting)
@@ -167,26 +275,26 @@ def test_model_agrees_with_chromium(
 
 
 def test_a_wrong_model_is_caught(
-    port: int, browser: tuple[ThirdPartyCookies, CookieBrowser]
+    ports: dict[str, int], browser: tuple[ThirdPartyCookies, CookieBrowser]
 ) -> None:
     """The comparison fails when the model is judged under the other third-party setting."""
     setting, chromium = browser
     scenario = next(s for s in SCENARIOS if s.slug == "none-secure-cross-site")
-    url = f"http://{scenario.host}:{port}/{scenario.slug}/{scenario.path}"
+    url = url_of(scenario, ports)
     observed = chromium.observe(scenario.page, url, scenario.credentials)
     wrong: ThirdPartyCookies = "block" if setting == "allow" else "allow"
     assert disagreements(model_view(scenario, url, wrong), observed[0]) != []
 
 
 def test_a_missing_rule_is_caught(
-    port: int,
+    ports: dict[str, int],
     browser: tuple[ThirdPartyCookies, CookieBrowser],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Without its Domain rule the model stores what Chromium rejects, and the suite says so."""
     setting, chromium = browser
     scenario = next(s for s in SCENARIOS if s.slug == "domain-with-scheme")
-    url = f"http://{scenario.host}:{port}/{scenario.slug}/{scenario.path}"
+    url = url_of(scenario, ports)
     observed = chromium.observe(scenario.page, url, scenario.credentials)
     rules = tuple(r for r in store.STOPPING_RULES if r is not store.invalid_domain)
     monkeypatch.setattr(store, "STOPPING_RULES", rules)
