@@ -11,6 +11,7 @@ from corsguard.check.cookies import judge_cookies
 from corsguard.check.diagnosis import diagnose
 from corsguard.check.exchange import AppError, ASGIApp, AsgiSender, HttpSender, Sender
 from corsguard.check.probes import Probes
+from corsguard.check.resolve import Resolve
 from corsguard.check.result import CheckResult, by_severity
 from corsguard.cookies import ThirdPartyCookies
 
@@ -27,6 +28,7 @@ def run_check(
     served: Any = None,
     app_errors: list[AppError] | None = None,
     third_party_cookies: ThirdPartyCookies = "allow",
+    resolve: Resolve | None = None,
 ) -> CheckResult:
     """Send the preflight and the actual request as Chrome would, and diagnose the verdict.
 
@@ -35,6 +37,7 @@ def run_check(
     configuration is read as with ``app``), and ``app_errors`` the list its server records
     exceptions into. ``third_party_cookies`` is the browser's setting the cookies are judged
     under (``allow``: Chrome's default; ``block``: Safari, Chrome with the setting on).
+    ``resolve`` maps ``(host, port)`` to the address to connect to over HTTP (``--resolve``).
     Raises ``InvalidFetchRequest`` where ``fetch()`` would throw and ``CheckNetworkError`` when
     the target cannot be reached.
     """
@@ -43,7 +46,7 @@ def run_check(
     sender: Sender = (
         AsgiSender(request, app, timeout=timeout, cookie=cookie)
         if app is not None
-        else HttpSender(request, timeout=timeout, cookie=cookie, verify=verify)
+        else HttpSender(request, timeout=timeout, cookie=cookie, verify=verify, resolve=resolve)
     )
     if app_errors is not None:
         sender.app_errors = app_errors

@@ -77,6 +77,14 @@ def register(subparsers: Any) -> None:
         "(Chrome's default) or block (Safari, Firefox's partitioning, Chrome with the setting on)",
     )
     parser.add_argument(
+        "--resolve",
+        action="append",
+        default=[],
+        metavar="HOST:PORT:ADDR",
+        help="as curl: connect to ADDR for HOST:PORT, keeping the name in Host and TLS "
+        "(repeatable); checks a real host name against a local server",
+    )
+    parser.add_argument(
         "--browser",
         action="store_true",
         help="also run the fetch in real headless Chromium and compare (corsguard[browser])",
@@ -101,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         request = _fetch_request(args)
+        resolve = _resolve(args)
         app = load_app(args.app) if args.app else None
         if args.browser and app is not None:
             return _run_served(args, request, app)
@@ -111,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
             cookie=args.cookie,
             verify=not args.insecure,
             third_party_cookies=args.third_party_cookies,
+            resolve=resolve,
         )
         browser = _real_browser(request, args.timeout) if args.browser else None
     except UsageError as exc:
@@ -219,6 +229,17 @@ def _real_browser(request: FetchRequest, timeout: float) -> Any:
     try:
         return chromium.check_in_chromium(request, timeout=max(timeout, 15.0))
     except chromium.ChromiumUnavailable as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _resolve(args: argparse.Namespace) -> dict[tuple[str, int], str]:
+    from corsguard.check.resolve import ResolveError, parse_resolve
+
+    if args.resolve and (args.app or args.browser):
+        raise UsageError("--resolve applies to checks over HTTP, without --app or --browser")
+    try:
+        return parse_resolve(args.resolve)
+    except ResolveError as exc:
         raise UsageError(str(exc)) from exc
 
 
