@@ -76,9 +76,14 @@ def test_credentials_not_included(base: str, capsys: pytest.CaptureFixture[str])
     text, document = check(capsys, f"{base}/login-cross-site", "--origin", PAGE)
     assert document["cookies"][0]["reason"] == "CredentialsNotIncluded"
     found = finding(document, "CG240")
-    assert "credentials: 'same-origin'" in found["message"]
+    assert "credentials: 'same-origin' to another origin" in found["message"]
     assert "withCredentials: true" in found["fix"]
     assert "CG240" in text
+    _, omitted = check(
+        capsys, f"{base}/login-cross-site", "--origin", PAGE, "--credentials", "omit"
+    )
+    message = finding(omitted, "CG240")["message"]
+    assert "credentials: 'omit', so" in message
 
 
 def test_samesite_none_without_secure(base: str, capsys: pytest.CaptureFixture[str]) -> None:

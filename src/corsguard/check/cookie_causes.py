@@ -76,11 +76,12 @@ def _where(cookies: list[CookieVerdict]) -> str:
 
 def _credentials(e: Evidence, cookies: list[CookieVerdict]) -> Finding:
     mode = e.request.credentials
+    how = f"credentials: {mode!r}" + (" to another origin" if mode == "same-origin" else "")
     return finding(
         codes.COOKIE_CREDENTIALS_NOT_INCLUDED,
         f"{_where(cookies)}: the response sets {_names(cookies)}, but the request was made with "
-        f"credentials: {mode!r} to another origin, so the browser ignores Set-Cookie without a "
-        "trace (nothing in the console, nothing in DevTools)",
+        f"{how}, so the browser ignores Set-Cookie without a trace (nothing in the console, "
+        "nothing in DevTools)",
         "Call fetch(url, {credentials: 'include'}) (axios: withCredentials: true), and allow "
         f"credentials for {e.request.origin}: corsguard.install(app, CORSPolicy(allow_origins="
         f"[{e.request.origin!r}], allow_credentials=True)).",
