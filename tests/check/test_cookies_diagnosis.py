@@ -122,7 +122,9 @@ def test_third_party_blocking(base: str, capsys: pytest.CaptureFixture[str]) -> 
     assert "CG246" not in codes_of(allowed)
     _, blocked = check(capsys, *argv, "--third-party-cookies", "block")
     assert blocked["cookies"][0]["reason"] == "UserPreferences"
-    assert "partitioned=True" in finding(blocked, "CG246")["fix"]
+    fix = finding(blocked, "CG246")["fix"]
+    assert fix.startswith("Serve the API same-site with the page, e.g. as api.example.com, or")
+    assert 'samesite="none", secure=True, partitioned=True' in fix
     assert "CG247" not in codes_of(blocked)
 
 

@@ -67,6 +67,10 @@ def _stored_because(*reasons: str) -> Callable[[CookieVerdict], bool]:
     return lambda cookie: cookie.storing.reason in reasons
 
 
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _where(cookies: list[CookieVerdict]) -> str:
     return cookies[0].context.url
 
@@ -132,7 +136,7 @@ def _invalid_domain(e: Evidence, cookies: list[CookieVerdict]) -> Finding:
         f"{_where(cookies)}: {_names(cookies)} has Domain={domain}, which is not {host} or a "
         "parent domain of it, so the browser rejects the cookie",
         f"Leave domain out for a cookie of {host} only, or give the parent domain the hosts "
-        f"share{bare}: response.set_cookie(..., domain='example.com'); never a scheme, a port, "
+        f'share{bare}: response.set_cookie(..., domain="example.com"); never a scheme, a port, '
         "a public suffix or another site's domain.",
         _where(cookies),
         cookies=[c.name for c in cookies],
@@ -149,9 +153,9 @@ def _third_party(e: Evidence, cookies: list[CookieVerdict]) -> Finding:
         codes.COOKIE_THIRD_PARTY_BLOCKED,
         f"{_where(cookies)}: {context.host} is cross-site with {e.request.origin}, and with "
         f"third-party cookies blocked the browser neither stores nor sends {_names(cookies)}",
-        f"Serve the API same-site with the page ({same_site_deployment(cookies[0])}), or make "
-        f"the cookie partitioned: response.set_cookie(..., samesite='none', secure=True, "
-        "partitioned=True) (Python 3.14), kept per top-level site.",
+        f"{_capitalized(same_site_deployment(cookies[0]))}, or make the cookie partitioned: "
+        'response.set_cookie(..., samesite="none", secure=True, partitioned=True) (Python '
+        "3.14), kept per top-level site.",
         _where(cookies),
         cookies=[c.name for c in cookies],
     )
@@ -228,7 +232,7 @@ def _path(e: Evidence, cookies: list[CookieVerdict]) -> Finding:
         codes.COOKIE_PATH_MISMATCH,
         f"{_where(cookies)}: {_names(cookies)} is stored with {how}, so the browser does not "
         f"send it back to {first.next_url}",
-        "Set path='/' (Starlette's default) or a path that covers every URL that needs it.",
+        'Set path="/" (Starlette\'s default) or a path that covers every URL that needs it.',
         _where(cookies),
         cookies=[c.name for c in cookies],
         path=first.storing.path,
