@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from corsguard.cookies.judge import CookieVerdict
 from corsguard.cookies.sites import registrable_domain
+from corsguard.policy.publicsuffix import rules
 from corsguard.protocol.origin import is_loopback_host
 
 _SET_LAX = (
@@ -169,7 +170,11 @@ def same_site_deployment(verdict: CookieVerdict) -> str:
         )
     if registrable_domain(page.domain) is None:
         return "serve the page and the API under one registrable domain"
-    return f"serve the API same-site with the page, e.g. as api.{page.domain}"
+    advice = f"serve the API same-site with the page, e.g. as api.{page.domain}"
+    suffix = rules().public_suffix(page.domain)
+    if "." in suffix:  # github.io, vercel.app, but also co.uk
+        advice += f" (if {suffix} is a hosting platform's shared domain, use a domain of your own)"
+    return advice
 
 
 def fix(verdict: CookieVerdict) -> str:
@@ -181,6 +186,13 @@ def fix(verdict: CookieVerdict) -> str:
         return (
             f"Set it for cross-site use: {CROSS_SITE_FIX} (https, or loopback in development), "
             f"or {same_site_deployment(verdict)}."
+        )
+    if reason == "UserPreferences":
+        return (
+            "Third-party cookies are blocked (Safari, Firefox's partitioning, Chrome with the "
+            f"setting on): {same_site_deployment(verdict)}, or make the cookie partitioned: "
+            'response.set_cookie(..., samesite="none", secure=True, partitioned=True) '
+            "(Python 3.14)."
         )
     return FIXES.get(reason, "")
 
@@ -207,12 +219,6 @@ FIXES: dict[str, str] = {
     ),
     "InvalidPartitioned": (
         "partitioned=True needs secure=True over https: response.set_cookie(..., "
-        'samesite="none", secure=True, partitioned=True) (Python 3.14).'
-    ),
-    "UserPreferences": (
-        "Third-party cookies are blocked (Safari, Firefox's partitioning, Chrome with the "
-        "setting on): serve the API same-site with the page (api.example.com beside "
-        "app.example.com), or make the cookie partitioned: response.set_cookie(..., "
         'samesite="none", secure=True, partitioned=True) (Python 3.14).'
     ),
     "NotOnPath": (
