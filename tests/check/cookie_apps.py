@@ -40,6 +40,12 @@ def login_app(*, cors: bool = True) -> Any:
         response.set_cookie("session", "abc", path="/api", samesite="none", secure=True)
         return {"user": "ada"}
 
+    @app.get("/auth/raw-login")
+    def login_raw(response: Response) -> dict[str, str]:
+        # A Set-Cookie written by hand, without Path: its path defaults to /auth.
+        response.headers.append("set-cookie", "session=abc; SameSite=None; Secure")
+        return {"user": "ada"}
+
     @app.get("/login-prefix")
     def login_prefix(response: Response) -> dict[str, str]:
         response.set_cookie("__Secure-session", "abc", samesite="none")

@@ -103,7 +103,18 @@ def test_invalid_domain(base: str, capsys: pytest.CaptureFixture[str]) -> None:
 def test_path_mismatch(base: str, capsys: pytest.CaptureFixture[str]) -> None:
     _, document = check(capsys, f"{base}/auth/login", "--origin", PAGE, "--credentials", "include")
     assert document["cookies"][0]["send_reason"] == "NotOnPath"
-    assert "Path=/api" in finding(document, "CG245")["message"]
+    message = finding(document, "CG245")["message"]
+    assert "is stored with Path=/api, so the browser does not send it back to" in message
+    assert "fine if only URLs under /api need it" in message
+
+
+def test_default_path_narrower_than_root(base: str, capsys: pytest.CaptureFixture[str]) -> None:
+    _, document = check(
+        capsys, f"{base}/auth/raw-login", "--origin", PAGE, "--credentials", "include"
+    )
+    assert document["cookies"][0]["sent"] is True  # a repeat of /auth/raw-login gets it
+    message = finding(document, "CG245")["message"]
+    assert "has no Path, so its path defaults to /auth" in message
 
 
 def test_rejected_prefix(base: str, capsys: pytest.CaptureFixture[str]) -> None:

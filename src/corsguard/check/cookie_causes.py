@@ -11,7 +11,8 @@ follows the cookie model's (``corsguard.cookies.store``):
 5. Secure over plain http (CG243);
 6. ``SameSite=None`` without Secure (CG242);
 7. SameSite Lax (Starlette's default), Strict or unspecified on a cross-site API (CG241);
-8. stored, but its Path keeps it from the request (CG245).
+8. stored, but its Path keeps it from the request, or no Path was given and the default
+   path is narrower than ``/`` (CG245).
 
 Then ``COOKIE_HAZARDS``, each reported when it applies: a cookie that works only while
 third-party cookies are allowed (CG247), and cookies stored although the CORS check failed
@@ -222,25 +223,38 @@ def _same_site(e: Evidence, cookies: list[CookieVerdict]) -> Finding:
 
 def _path(e: Evidence, cookies: list[CookieVerdict]) -> Finding:
     first = cookies[0]
-    given = _cookie(first)
-    how = (
-        f"Path={first.storing.path}"
-        if given is not None and given.path is not None
-        else f"no Path, so its path defaults to {first.storing.path}"
-    )
+    path = first.storing.path
+    if _not_on_path(first):
+        how = (
+            f"is stored with Path={path}, so the browser does not send it back to "
+            f"{first.next_url}; fine if only URLs under {path} need it"
+        )
+    else:
+        how = (
+            f"has no Path, so its path defaults to {path} (the directory of the URL that set "
+            f"it): the browser sends it only to URLs under {path}"
+        )
     return finding(
         codes.COOKIE_PATH_MISMATCH,
-        f"{_where(cookies)}: {_names(cookies)} is stored with {how}, so the browser does not "
-        f"send it back to {first.next_url}",
+        f"{_where(cookies)}: {_names(cookies)} {how}",
         'Set path="/" (Starlette\'s default) or a path that covers every URL that needs it.',
         _where(cookies),
         cookies=[c.name for c in cookies],
-        path=first.storing.path,
+        path=path,
     )
 
 
 def _not_on_path(cookie: CookieVerdict) -> bool:
     return cookie.sending is not None and "NotOnPath" in cookie.sending.reasons
+
+
+def _narrow_default_path(cookie: CookieVerdict) -> bool:
+    given = _cookie(cookie)
+    return cookie.stored and given is not None and given.path is None and cookie.storing.path != "/"
+
+
+def _path_keeps_it_back(cookie: CookieVerdict) -> bool:
+    return _not_on_path(cookie) or _narrow_default_path(cookie)
 
 
 COOKIE_CAUSES: tuple[CookieRule, ...] = (
@@ -255,7 +269,7 @@ COOKIE_CAUSES: tuple[CookieRule, ...] = (
         _none_insecure,
     ),
     CookieRule(codes.COOKIE_SAMESITE_CROSS_SITE, _stored_because(*SAME_SITE_REASONS), _same_site),
-    CookieRule(codes.COOKIE_PATH_MISMATCH, _not_on_path, _path),
+    CookieRule(codes.COOKIE_PATH_MISMATCH, _path_keeps_it_back, _path),
 )
 
 
