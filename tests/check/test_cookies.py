@@ -135,6 +135,7 @@ def test_text_report_gives_devtools_sentence_and_fix(
     )
     assert "or serve the API same-site with the page, e.g. as api.example.com" in text
     assert "csrf: stored; sent again on the next request" in text
+    assert "(kept for 127.0.0.1: the page's document.cookie and its storage panel never" in text
     assert "theme: stored; NOT SENT on the next request (NotOnPath)" in text
     assert "DevTools: This cookie was blocked because its path was not an exact match" in text
     assert 'fix: Set path="/"' in text

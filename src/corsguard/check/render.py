@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlsplit
 
 from corsguard.browser import Exchange
 from corsguard.check.needs import needs
@@ -96,11 +97,25 @@ def cookie_lines(cookies: tuple[CookieVerdict, ...]) -> list[str]:
             lines += _wrap(f"DevTools: {send_sentence(sending.reason)}", "    ", "      ")
         else:
             lines.append(f"  {name}: stored; sent again on the next request")
+            lines += _document_cookie(cookie)
             continue
         remedy = fix(cookie)
         if remedy:
             lines += _wrap(f"fix: {remedy}", "    ", "         ")
     return lines
+
+
+def _document_cookie(cookie: CookieVerdict) -> list[str]:
+    """The API's cookie is not the page's: say so before anyone looks in document.cookie."""
+    owner = cookie.storing.domain.lstrip(".")
+    page = urlsplit(cookie.context.page_origin).hostname or ""
+    if owner == page or page.endswith(f".{owner}"):
+        return []
+    return _wrap(
+        f"(kept for {owner}: the page's document.cookie and its storage panel never show it; "
+        "DevTools' Network panel does)",
+        "    ",
+    )
 
 
 def _setting(cookies: tuple[CookieVerdict, ...]) -> str:
