@@ -6,7 +6,7 @@ adding the header) and the change that fixes it, in corsguard, FastAPI or nginx 
 
 ``diagnose`` walks two tables of small rules: ``causes.CAUSES`` (the first that applies names
 the root cause of a blocked verdict) and ``hazards.HAZARDS`` (every one that applies, blocked
-or allowed).
+or allowed); then ``cookie_causes`` says why each cookie is not stored or not sent.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from corsguard.browser import FetchRequest, Verdict
 from corsguard.browser.differences import finding
 from corsguard.check.causes import cause
 from corsguard.check.configuration import CorsConfiguration
+from corsguard.check.cookie_causes import cookie_findings
 from corsguard.check.evidence import Evidence
 from corsguard.check.exchange import AppError
 from corsguard.check.hazards import hazards
 from corsguard.check.probes import Probes
 from corsguard.codes import diagnosis as codes
+from corsguard.cookies import CookieVerdict
 from corsguard.findings import Finding
 
 
@@ -32,6 +34,7 @@ def diagnose(
     *,
     probes: Probes | None = None,
     configuration: Callable[[], CorsConfiguration | None] | None = None,
+    cookies: Sequence[CookieVerdict] = (),
 ) -> list[Finding]:
     """Root causes for a blocked verdict, plus hazards seen in any verdict.
 
@@ -39,13 +42,14 @@ def diagnose(
     ``configuration`` reads the app's CORS configuration (in-process checks) when a rule
     needs it.
     """
-    e = Evidence(request, verdict, list(app_errors), probes, configuration)
+    e = Evidence(request, verdict, list(app_errors), probes, configuration, tuple(cookies))
     found: list[Finding] = []
     if verdict.cors_error is not None and verdict.exchanges:
         root = cause(e)
         if root is not None:
             found.append(root)
     found += hazards(e)
+    found += cookie_findings(e)
     if verdict.allowed and not verdict.decisive_header and verdict.exchanges:
         found.append(
             finding(

@@ -17,6 +17,7 @@ from corsguard.check.configuration import CorsConfiguration
 from corsguard.check.error_pages import status_line
 from corsguard.check.exchange import AppError
 from corsguard.check.probes import Probes
+from corsguard.cookies import CookieVerdict
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Evidence:
     app_errors: list[AppError] = field(default_factory=list)
     probes: Probes | None = None
     read_configuration: Callable[[], CorsConfiguration | None] | None = None
+    cookies: tuple[CookieVerdict, ...] = ()  # every Set-Cookie judged, in response order
 
     @cached_property
     def configuration(self) -> CorsConfiguration | None:

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from corsguard._version import __version__
 from corsguard.browser import FetchRequest, HttpRequest, HttpResponse
+from corsguard.check.resolve import Resolve, resolved
 from corsguard.protocol.origin import origin_of_url, parse_serialized_origin, same_origin
 
 USER_AGENT = f"corsguard/{__version__}"
@@ -90,8 +91,10 @@ class HttpSender(Sender):
         timeout: float,
         cookie: str | None = None,
         verify: bool = True,
+        resolve: Resolve | None = None,
     ) -> None:
         super().__init__(request, cookie)
+        self._resolve = resolve or {}
         try:
             import httpx
         except ImportError as exc:  # pragma: no cover - depends on the installed extras
@@ -112,13 +115,20 @@ class HttpSender(Sender):
     def __call__(self, outgoing: HttpRequest) -> HttpResponse:
         httpx = self._httpx
         tls = outgoing.url.lower().startswith("https:")
+        url, wire = outgoing.url, self.wire_headers(outgoing)
+        extensions: dict[str, Any] = {"timeout": httpx.Timeout(self._timeout).as_dict()}
+        elsewhere = resolved(outgoing.url, self._resolve)
+        if elsewhere is not None:  # --resolve: connect there, keep the name (Host, SNI)
+            url, host, server_name = elsewhere
+            wire.insert(0, ("Host", host))
+            extensions["sni_hostname"] = server_name
         try:
             request = httpx.Request(
                 outgoing.method,
-                outgoing.url,
-                headers=self.wire_headers(outgoing),
+                url,
+                headers=wire,
                 content=outgoing.body,
-                extensions={"timeout": httpx.Timeout(self._timeout).as_dict()},
+                extensions=extensions,
             )
         except httpx.InvalidURL as exc:
             raise CheckNetworkError(f"{outgoing.url}: {exc}") from exc

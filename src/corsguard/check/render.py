@@ -5,10 +5,13 @@ from __future__ import annotations
 import textwrap
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlsplit
 
 from corsguard.browser import Exchange
 from corsguard.check.needs import needs
 from corsguard.check.result import CheckResult
+from corsguard.cookies import CookieVerdict
+from corsguard.cookies.messages import fix, send_sentence, set_sentence
 from corsguard.findings import Finding
 
 MARK = "  <-- decisive"
@@ -49,6 +52,8 @@ def render_text(result: CheckResult, browser: dict[str, Any] | None = None) -> s
         ]
     elif result.preflight is not None and result.actual is None:
         lines += ["", "actual request: not sent, because the preflight failed"]
+    if result.cookies:
+        lines += ["", *cookie_lines(result.cookies)]
     wanted = needs(request, verdict)
     if wanted is not None:
         lines += ["", "For Chrome to allow it, the server must answer:"]
@@ -74,6 +79,48 @@ def render_text(result: CheckResult, browser: dict[str, Any] | None = None) -> s
         f"{result.elapsed_ms:.1f} ms, {result.transport})",
     ]
     return "\n".join(lines) + "\n"
+
+
+def cookie_lines(cookies: tuple[CookieVerdict, ...]) -> list[str]:
+    """Each Set-Cookie's fate, with DevTools' sentence for the reason and the fix."""
+    lines = [f"Cookies (Set-Cookie in the responses, under {_setting(cookies)}):"]
+    for cookie in cookies:
+        name = cookie.name or "(no name)"
+        storing, sending = cookie.storing, cookie.sending
+        if storing.reason is not None:
+            lines.append(f"  {name}: NOT STORED ({', '.join(storing.reasons)})")
+            lines += _wrap(f"DevTools: {set_sentence(storing.reason)}", "    ", "      ")
+        elif sending is not None and sending.reason is not None:
+            lines.append(
+                f"  {name}: stored; NOT SENT on the next request ({', '.join(sending.reasons)})"
+            )
+            lines += _wrap(f"DevTools: {send_sentence(sending.reason)}", "    ", "      ")
+        else:
+            lines.append(f"  {name}: stored; sent again on the next request")
+            lines += _document_cookie(cookie)
+            continue
+        remedy = fix(cookie)
+        if remedy:
+            lines += _wrap(f"fix: {remedy}", "    ", "         ")
+    return lines
+
+
+def _document_cookie(cookie: CookieVerdict) -> list[str]:
+    """The API's cookie is not the page's: say so before anyone looks in document.cookie."""
+    owner = cookie.storing.domain.lstrip(".")
+    page = urlsplit(cookie.context.page_origin).hostname or ""
+    if owner == page or page.endswith(f".{owner}"):
+        return []
+    return _wrap(
+        f"(kept for {owner}: the page's document.cookie and its storage panel never show it; "
+        "DevTools' Network panel does)",
+        "    ",
+    )
+
+
+def _setting(cookies: tuple[CookieVerdict, ...]) -> str:
+    setting = cookies[0].context.third_party_cookies
+    return "third-party cookies allowed" if setting == "allow" else "third-party cookies blocked"
 
 
 def _browser_lines(result: CheckResult, browser: dict[str, Any]) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 from corsguard.browser import Exchange, FetchRequest, Verdict
 from corsguard.browser.verdict import exchange_to_json, headers_to_json
 from corsguard.check.exchange import AppError
+from corsguard.cookies import CookieVerdict
 from corsguard.findings import Finding
 
 
@@ -25,6 +26,7 @@ class CheckResult:
     transport: str  # "http" or "asgi"
     app_errors: tuple[AppError, ...] = ()
     probes: tuple[Exchange, ...] = ()  # extra preflights the diagnosis sent to find the cause
+    cookies: tuple[CookieVerdict, ...] = ()  # every Set-Cookie in the exchanges, in order
 
     @property
     def allowed(self) -> bool:
@@ -76,6 +78,7 @@ class CheckResult:
             "exchanges": [exchange_to_json(e) for e in verdict.exchanges],
             "readable_headers": list(verdict.readable_headers),
             "needs": self._needs_json(),
+            "cookies": [cookie.to_json() for cookie in self.cookies],
             "findings": [f.to_json() for f in self.findings],
             "probes": [exchange_to_json(e) for e in self.probes],
             "elapsed_ms": round(self.elapsed_ms, 2),

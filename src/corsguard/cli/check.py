@@ -74,6 +74,21 @@ def register(subparsers: Any) -> None:
         "--insecure", action="store_true", help="do not verify TLS certificates (self-signed)"
     )
     parser.add_argument(
+        "--third-party-cookies",
+        choices=("allow", "block"),
+        default="allow",
+        help="the browser's third-party cookie setting the cookies are judged under: allow "
+        "(Chrome's default) or block (Safari, Firefox's partitioning, Chrome with the setting on)",
+    )
+    parser.add_argument(
+        "--resolve",
+        action="append",
+        default=[],
+        metavar="HOST:PORT:ADDR",
+        help="as curl: connect to ADDR for HOST:PORT, keeping the name in Host and TLS "
+        "(repeatable); checks a real host name against a local server",
+    )
+    parser.add_argument(
         "--browser",
         action="store_true",
         help="also run the fetch in real headless Chromium and compare (corsguard[browser])",
@@ -98,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         request = _fetch_request(args)
+        resolve = _resolve(args)
         app = load_app(args.app, factory=args.factory) if args.app else None
         with started(app, args.lifespan) as served:
             if args.browser and served is not None:
@@ -108,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
                 timeout=args.timeout,
                 cookie=args.cookie,
                 verify=not args.insecure,
+                third_party_cookies=args.third_party_cookies,
+                resolve=resolve,
             )
             browser = _real_browser(request, args.timeout) if args.browser else None
     except UsageError as exc:
@@ -194,6 +212,7 @@ def _run_served(args: argparse.Namespace, request: FetchRequest, app: Any) -> in
                 cookie=args.cookie,
                 served=app,
                 app_errors=app_errors,
+                third_party_cookies=args.third_party_cookies,
             )
     except (UsageError, RuntimeError) as exc:
         print(f"corsguard check: {exc}", file=sys.stderr)
@@ -215,6 +234,17 @@ def _real_browser(request: FetchRequest, timeout: float) -> Any:
     try:
         return chromium.check_in_chromium(request, timeout=max(timeout, 15.0))
     except chromium.ChromiumUnavailable as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _resolve(args: argparse.Namespace) -> dict[tuple[str, int], str]:
+    from corsguard.check.resolve import ResolveError, parse_resolve
+
+    if args.resolve and (args.app or args.browser):
+        raise UsageError("--resolve applies to checks over HTTP, without --app or --browser")
+    try:
+        return parse_resolve(args.resolve)
+    except ResolveError as exc:
         raise UsageError(str(exc)) from exc
 
 

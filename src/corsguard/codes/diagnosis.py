@@ -367,3 +367,130 @@ register(
     PRIVATE_NETWORK_NOT_ALLOWED,
     PREFLIGHT_REFUSED,
 )
+# CG240-CG249: cookies, the other half of credentials. Each names why the browser does not
+# store a Set-Cookie, or does not send the cookie back (docs/cookies.md).
+COOKIE_CREDENTIALS_NOT_INCLUDED = Code(
+    "CG240",
+    "cookie-ignored-without-credentials",
+    Severity.HIGH,
+    "a Set-Cookie came back on a request that did not include credentials",
+    "Browsers store cookies from a cross-origin response only when the request included "
+    "credentials (fetch credentials: 'include', axios withCredentials: true). Otherwise they "
+    "ignore Set-Cookie without any trace, in the console or in DevTools.",
+    "Send the request with credentials: 'include' (axios: withCredentials: true) and allow "
+    "credentials for the page's exact origin, e.g. CORSPolicy(allow_origins=["
+    "'https://app.example.com'], allow_credentials=True).",
+)
+COOKIE_SAMESITE_CROSS_SITE = Code(
+    "CG241",
+    "cookie-samesite-lax-on-cross-site-api",
+    Severity.HIGH,
+    "a SameSite=Lax (Starlette's default), Strict or unspecified cookie from a cross-site API",
+    "Starlette's and FastAPI's response.set_cookie() default to samesite='lax'. A Lax or Strict "
+    "cookie, or one without SameSite (treated as Lax), is never stored or sent on a cross-site "
+    "fetch(): the Lax exception is for top-level navigations only. Sites compare scheme and "
+    "registrable domain: localhost and 127.0.0.1 are two sites, http and https of one domain "
+    "too; ports do not count.",
+    "Set the cookie for cross-site use, response.set_cookie(..., samesite='none', "
+    "secure=True), or serve the API same-site with the page (api.example.com beside "
+    "app.example.com), which also survives third-party cookie blocking.",
+)
+COOKIE_SAMESITE_NONE_INSECURE = Code(
+    "CG242",
+    "cookie-samesite-none-without-secure",
+    Severity.HIGH,
+    "a SameSite=None cookie without Secure",
+    "Browsers reject SameSite=None unless the cookie is also Secure.",
+    "Add secure=True: response.set_cookie(..., samesite='none', secure=True). Secure cookies "
+    "work over https, and over plain http on localhost and 127.0.0.1.",
+)
+COOKIE_SECURE_OVER_HTTP = Code(
+    "CG243",
+    "cookie-secure-over-plain-http",
+    Severity.HIGH,
+    "a Secure cookie was set over plain http on a host that is not localhost",
+    "Browsers store and send Secure cookies only over https, with one exception: localhost, "
+    "*.localhost and loopback addresses count as secure.",
+    "Serve the API over https; in development call it as http://localhost or http://127.0.0.1.",
+)
+COOKIE_INVALID_DOMAIN = Code(
+    "CG244",
+    "cookie-invalid-domain",
+    Severity.HIGH,
+    "the cookie's Domain attribute is not the host or a parent of it",
+    "Domain must be a bare host name (no scheme, no port) that the response's host is or is "
+    "under, sharing its registrable domain. A public suffix (com, github.io), a foreign "
+    "domain, a sibling, 'http://localhost:3000' or a part of an IP address makes the browser "
+    "reject the cookie (Chromium: InvalidDomain).",
+    "Leave domain out (a cookie for the API's host only), or give the parent domain the "
+    "hosts share: response.set_cookie(..., domain='example.com').",
+)
+COOKIE_PATH_MISMATCH = Code(
+    "CG245",
+    "cookie-path-mismatch",
+    Severity.MEDIUM,
+    "the cookie is stored but its Path does not cover the request",
+    "A cookie is sent only to URLs whose path is its Path or under it. A Path set for another "
+    "part of the API, or the default path (the directory of the URL that set it, when no Path "
+    "is given), keeps it from the requests that need it (Chromium: NotOnPath).",
+    "Set path='/' (Starlette's default) or a path that covers every URL that needs the cookie.",
+)
+COOKIE_THIRD_PARTY_BLOCKED = Code(
+    "CG246",
+    "cookie-third-party-blocked",
+    Severity.HIGH,
+    "a cross-site cookie is blocked as a third-party cookie",
+    "Safari blocks third-party cookies, Firefox partitions them per top-level site, and "
+    "Chrome does either with the setting on, in Incognito, or under enterprise policy "
+    "(Debian's Chromium by default). A cookie of a cross-site API is then neither stored nor "
+    "sent (Chromium: UserPreferences).",
+    "Serve the API same-site with the page (api.example.com beside app.example.com), or make "
+    "the cookie partitioned: response.set_cookie(..., samesite='none', secure=True, "
+    "partitioned=True) (Python 3.14), which is kept per top-level site.",
+)
+COOKIE_THIRD_PARTY_ELSEWHERE = Code(
+    "CG247",
+    "cookie-works-only-with-third-party-cookies",
+    Severity.MEDIUM,
+    "the cookie works only where third-party cookies are allowed",
+    "The API is cross-site with the page, so its cookie is a third-party cookie: Chrome's "
+    "default stores and sends it, Safari does not, and Firefox keeps it apart from the "
+    "API's own first-party cookies.",
+    "Serve the API same-site with the page (api.example.com beside app.example.com) for a "
+    "cookie that works in every browser, or add partitioned=True to a samesite='none', "
+    "secure=True cookie. Check with --third-party-cookies block.",
+)
+COOKIE_SET_BUT_CORS_FAILED = Code(
+    "CG248",
+    "cookie-stored-but-cors-failed",
+    Severity.LOW,
+    "the cookie is stored although the CORS check failed",
+    "The browser stores cookies from a response before the CORS check decides whether the "
+    "script may read it: the script gets 'Failed to fetch', yet the cookie is stored and sent "
+    "on the next request. The cookie is not what to fix.",
+    "Fix the CORS error named in the diagnosis; the cookie already works.",
+)
+COOKIE_REJECTED = Code(
+    "CG249",
+    "cookie-rejected",
+    Severity.HIGH,
+    "the browser rejects the Set-Cookie line itself",
+    "A __Secure- or __Host- prefix whose rules are broken, Partitioned without Secure, a "
+    "control character, a line without name and value, or a name and value over 4096 bytes "
+    "make the browser drop the cookie.",
+    "__Host- cookies need secure=True, path='/' and no domain; __Secure- cookies need "
+    "secure=True; partitioned=True needs secure=True over https; keep values short and "
+    "free of control characters.",
+)
+register(
+    COOKIE_CREDENTIALS_NOT_INCLUDED,
+    COOKIE_SAMESITE_CROSS_SITE,
+    COOKIE_SAMESITE_NONE_INSECURE,
+    COOKIE_SECURE_OVER_HTTP,
+    COOKIE_INVALID_DOMAIN,
+    COOKIE_PATH_MISMATCH,
+    COOKIE_THIRD_PARTY_BLOCKED,
+    COOKIE_THIRD_PARTY_ELSEWHERE,
+    COOKIE_SET_BUT_CORS_FAILED,
+    COOKIE_REJECTED,
+)

@@ -1,0 +1,301 @@
+"""The cookie model against real Chromium: stored, reasons, sent and send reasons agree.
+
+Each scenario runs under both third-party settings. Real Chromium reports the ``Schemeful…``
+variant of a SameSite reason where the model names the plain one (Chromium 156 flags a
+schemeful downgrade on every cross-site exclusion): the two count as one here.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from corsguard.browser.request import Credentials
+from corsguard.cookies import CookieContext, ThirdPartyCookies, judge, store
+from tests.support.servers import require_binary, serve_asgi
+
+from .chromium_cookies import CookieBrowser, Observed
+
+pytestmark = [pytest.mark.chromium, pytest.mark.uvicorn]
+
+LOCAL_PAGE = "http://localhost:3000"  # served by DevTools: nothing listens on 3000
+LOOPBACK_PAGE = "http://127.0.0.1:3000"
+PUBLIC_PAGE = "https://app.example.com"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    slug: str
+    page: str
+    host: str  # the API's host name; every name resolves to 127.0.0.1
+    line: str
+    credentials: Credentials = "include"
+    cors: bool = True
+    path: str = "login"
+    scheme: str = "http"  # of the API: "https" is the server's self-signed TLS port
+
+
+NAMED_PAGE = "https://app.example.test"
+PLAIN_NAMED_PAGE = "http://app.example.test"
+
+
+SCENARIOS = (
+    Scenario("default-lax-same-site", LOCAL_PAGE, "localhost", "s=1; Path=/; SameSite=lax"),
+    Scenario("default-lax-localhost-vs-127", LOCAL_PAGE, "127.0.0.1", "s=1; Path=/; SameSite=lax"),
+    Scenario("unspecified-cross-site", PUBLIC_PAGE, "127.0.0.1", "s=1; Path=/"),
+    Scenario("strict-cross-site", LOOPBACK_PAGE, "localhost", "s=1; Path=/; SameSite=Strict"),
+    Scenario("none-secure-cross-site", PUBLIC_PAGE, "127.0.0.1", "s=1; SameSite=None; Secure"),
+    Scenario("none-insecure", LOCAL_PAGE, "localhost", "s=1; SameSite=None"),
+    Scenario("secure-on-loopback", LOOPBACK_PAGE, "127.0.0.1", "s=1; Secure; Path=/"),
+    Scenario("domain-with-scheme", LOCAL_PAGE, "localhost", "s=1; Domain=http://localhost:3000"),
+    Scenario("domain-localhost", LOCAL_PAGE, "localhost", "s=1; Domain=localhost; Path=/"),
+    Scenario("domain-part-of-ip", LOOPBACK_PAGE, "127.0.0.1", "s=1; Domain=0.0.1"),
+    Scenario("host-prefix-no-path", LOCAL_PAGE, "localhost", "__Host-s=1; Secure"),
+    Scenario("host-prefix", LOCAL_PAGE, "localhost", "__Host-s=1; Secure; Path=/"),
+    Scenario("path-elsewhere", LOCAL_PAGE, "localhost", "s=1; Path=/api; SameSite=None; Secure"),
+    Scenario("default-path", LOCAL_PAGE, "localhost", "s=1", path="auth/login"),
+    Scenario(
+        "partitioned-cross-site",
+        PUBLIC_PAGE,
+        "127.0.0.1",
+        "s=1; SameSite=None; Secure; Partitioned; Path=/",
+    ),
+    Scenario("credentials-omitted", LOCAL_PAGE, "localhost", "s=1; Path=/", credentials="omit"),
+    Scenario(
+        "same-origin-mode-cross-origin",
+        LOCAL_PAGE,
+        "localhost",
+        "s=1; Path=/",
+        credentials="same-origin",
+    ),
+    Scenario("secure-prefix-no-secure", LOCAL_PAGE, "localhost", "__Secure-s=1; Path=/"),
+    Scenario("max-age-zero", LOCAL_PAGE, "localhost", "s=1; Max-Age=0; Path=/"),
+    Scenario("partitioned-without-secure", LOCAL_PAGE, "localhost", "s=1; Partitioned; Path=/"),
+    Scenario("domain-equal-to-ip", LOOPBACK_PAGE, "127.0.0.1", "s=1; Domain=127.0.0.1; Path=/"),
+    Scenario(
+        "none-secure-localhost-vs-127",
+        LOCAL_PAGE,
+        "127.0.0.1",
+        "s=1; SameSite=None; Secure; Path=/",
+    ),
+    # Real-looking names (".test" is not in the Public Suffix List: a suffix of its own).
+    Scenario("subdomain-same-site", NAMED_PAGE, "api.example.test", "s=1; Path=/", scheme="https"),
+    Scenario(
+        "other-site-lax", NAMED_PAGE, "api.other.test", "s=1; Path=/; SameSite=lax", scheme="https"
+    ),
+    Scenario(
+        "other-site-none-secure",
+        NAMED_PAGE,
+        "api.other.test",
+        "s=1; Path=/; SameSite=None; Secure",
+        scheme="https",
+    ),
+    Scenario(
+        "other-site-partitioned",
+        NAMED_PAGE,
+        "api.other.test",
+        "s=1; Path=/; SameSite=None; Secure; Partitioned",
+        scheme="https",
+    ),
+    Scenario(
+        "domain-parent",
+        NAMED_PAGE,
+        "api.example.test",
+        "s=1; Path=/; Domain=example.test",
+        scheme="https",
+    ),
+    Scenario(
+        "domain-foreign", NAMED_PAGE, "api.example.test", "s=1; Domain=other.test", scheme="https"
+    ),
+    Scenario("domain-suffix", NAMED_PAGE, "api.example.test", "s=1; Domain=test", scheme="https"),
+    Scenario(
+        "domain-sibling",
+        NAMED_PAGE,
+        "api.example.test",
+        "s=1; Domain=app.example.test",
+        scheme="https",
+    ),
+    Scenario(
+        "domain-private-suffix",
+        "https://app.github.io",
+        "api.github.io",
+        "s=1; Domain=github.io",
+        scheme="https",
+    ),
+    Scenario(
+        "private-suffix-cross-site",
+        "https://app.github.io",
+        "api.github.io",
+        "s=1; Path=/; SameSite=lax",
+        scheme="https",
+    ),
+    Scenario(
+        "country-suffix-same-site",
+        "https://app.example.co.uk",
+        "api.example.co.uk",
+        "s=1; Path=/; SameSite=Strict",
+        scheme="https",
+    ),
+    Scenario(
+        "http-page-https-api-schemeful",
+        PLAIN_NAMED_PAGE,
+        "api.example.test",
+        "s=1; Path=/; SameSite=lax",
+        scheme="https",
+    ),
+    Scenario(
+        "secure-over-http-name",
+        PLAIN_NAMED_PAGE,
+        "api.example.test",
+        "s=1; Path=/; Secure",
+    ),
+    Scenario(
+        "secure-prefix-over-https",
+        NAMED_PAGE,
+        "api.example.test",
+        "__Secure-s=1; Path=/; Secure",
+        scheme="https",
+    ),
+    Scenario(
+        "cors-failed-still-stored",
+        PUBLIC_PAGE,
+        "127.0.0.1",
+        "s=1; SameSite=None; Secure; Path=/",
+        cors=False,
+    ),
+)
+
+
+async def cookie_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """``/<slug>/<path>``: the scenario's Set-Cookie, CORS headers unless the slug says not."""
+    slug = scope["path"].split("/")[1]
+    scenario = next(s for s in SCENARIOS if s.slug == slug)
+    origin = dict(scope["headers"]).get(b"origin", b"")
+    headers = [(b"content-type", b"text/plain"), (b"set-cookie", scenario.line.encode())]
+    if scenario.cors:
+        headers += [
+            (b"access-control-allow-origin", origin),
+            (b"access-control-allow-credentials", b"true"),
+            (b"vary", b"Origin"),
+        ]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """A self-signed certificate for the TLS port (Chromium is told to accept it)."""
+    openssl = require_binary("openssl")
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = str(folder / "key.pem"), str(folder / "cert.pem")
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+         "-days", "2", "-subj", "/CN=corsguard-cookie-tests"],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return key, cert
+
+
+@pytest.fixture(scope="module")
+def ports(certificate: tuple[str, str]) -> Iterator[dict[str, int]]:
+    key, cert = certificate
+    with (
+        serve_asgi(cookie_app) as plain,
+        serve_asgi(cookie_app, ssl_keyfile=key, ssl_certfile=cert) as tls,
+    ):
+        yield {"http": int(plain.rsplit(":", 1)[1]), "https": int(tls.rsplit(":", 1)[1])}
+
+
+def url_of(scenario: Scenario, ports: dict[str, int]) -> str:
+    port = ports[scenario.scheme]
+    return f"{scenario.scheme}://{scenario.host}:{port}/{scenario.slug}/{scenario.path}"
+
+
+@pytest.fixture(scope="module", params=["allow", "block"])
+def browser(request: pytest.FixtureRequest) -> Iterator[tuple[ThirdPartyCookies, CookieBrowser]]:
+    executable = require_binary("chromium", "/usr/bin/chromium")
+    setting: ThirdPartyCookies = request.param
+    chromium = CookieBrowser(executable, setting)
+    try:
+        yield setting, chromium
+    finally:
+        chromium.close()
+
+
+def plain(reasons: tuple[str, ...]) -> set[str]:
+    return {reason.removeprefix("Schemeful") for reason in reasons}
+
+
+def model_view(scenario: Scenario, url: str, setting: ThirdPartyCookies) -> Observed:
+    verdict = judge(scenario.line, CookieContext(scenario.page, url, scenario.credentials, setting))
+    sending = verdict.sending
+    return Observed(
+        verdict.name,
+        verdict.stored,
+        verdict.storing.reasons,
+        verdict.sent,
+        sending.reasons if sending is not None else (),
+    )
+
+
+# Reasons DevTools never reports: the model names them, Chromium drops the line silently.
+SILENT = {"CredentialsNotIncluded", "InvalidPartitioned", "OtherPartition", "Expired"}
+
+
+def disagreements(model: Observed, real: Observed) -> list[str]:
+    problems = []
+    if model.stored != real.stored:
+        problems.append(f"stored: chromium {real.stored}, model {model.stored}")
+    if plain(real.reasons) != plain(model.reasons) - SILENT:
+        problems.append(f"reasons: chromium {real.reasons}, model {model.reasons}")
+    if model.sent != real.sent:
+        problems.append(f"sent: chromium {real.sent}, model {model.sent}")
+    if plain(real.send_reasons) != plain(model.send_reasons) - SILENT:
+        problems.append(f"send reasons: chromium {real.send_reasons}, model {model.send_reasons}")
+    return problems
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.slug for s in SCENARIOS])
+def test_model_agrees_with_chromium(
+    scenario: Scenario,
+    ports: dict[str, int],
+    browser: tuple[ThirdPartyCookies, CookieBrowser],
+) -> None:
+    setting, chromium = browser
+    url = url_of(scenario, ports)
+    observed = chromium.observe(scenario.page, url, scenario.credentials)
+    assert len(observed) == 1, observed
+    model = model_view(scenario, url, setting)
+    assert disagreements(model, observed[0]) == []
+
+
+def test_a_wrong_model_is_caught(
+    ports: dict[str, int], browser: tuple[ThirdPartyCookies, CookieBrowser]
+) -> None:
+    """The comparison fails when the model is judged under the other third-party setting."""
+    setting, chromium = browser
+    scenario = next(s for s in SCENARIOS if s.slug == "none-secure-cross-site")
+    url = url_of(scenario, ports)
+    observed = chromium.observe(scenario.page, url, scenario.credentials)
+    wrong: ThirdPartyCookies = "block" if setting == "allow" else "allow"
+    assert disagreements(model_view(scenario, url, wrong), observed[0]) != []
+
+
+def test_a_missing_rule_is_caught(
+    ports: dict[str, int],
+    browser: tuple[ThirdPartyCookies, CookieBrowser],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without its Domain rule the model stores what Chromium rejects, and the suite says so."""
+    setting, chromium = browser
+    scenario = next(s for s in SCENARIOS if s.slug == "domain-with-scheme")
+    url = url_of(scenario, ports)
+    observed = chromium.observe(scenario.page, url, scenario.credentials)
+    rules = tuple(r for r in store.STOPPING_RULES if r is not store.invalid_domain)
+    monkeypatch.setattr(store, "STOPPING_RULES", rules)
+    assert disagreements(model_view(scenario, url, setting), observed[0]) != []
