@@ -207,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
     except LifespanError as error:
         return _usage(f"--app: {error}")
     except ConfigError as error:
-        return _usage(str(config_error("--app: lifespan startup", error)))
+        return _usage(str(config_error("--app: starting the app", error)))
     try:
         return _scan_targets(args, targets, trusted, extra, served)
     finally:
