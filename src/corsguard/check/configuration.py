@@ -171,6 +171,14 @@ def _from_policy(layer: str, policy: Any) -> CorsConfiguration:
     return CorsConfiguration("corsguard", layer, options, tuple(policy.warnings), policy)
 
 
+def refuses_origin(configuration: CorsConfiguration | None, origin: str) -> bool:
+    """Whether the app's CORS layer (``--app`` only) refuses ``origin`` whatever is asked."""
+    if configuration is None:
+        return False
+    refused = configuration.refuses(origin, "GET", ())
+    return refused is not None and refused[0] == "origin"
+
+
 def origin_mistake(
     configuration: CorsConfiguration, origin: str, url: str, how: str
 ) -> Finding | None:
