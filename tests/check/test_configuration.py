@@ -134,6 +134,22 @@ CASES = [
         ("'PUT' is not in allow_methods ['GET'] (Starlette's default)",),
     ),
     Case(
+        "a method missing from a list the app wrote",
+        starlette_app(allow_origins=[APP], allow_methods=["GET"]),
+        FetchRequest(URL, APP, "PUT"),
+        "CG217",
+        ("'PUT' is not in allow_methods ['GET']",),
+        never="default",
+    ),
+    Case(
+        "a method missing from a corsguard policy",
+        corsguard_app(allow_origins=[APP], allow_methods=["GET"]),
+        FetchRequest(URL, APP, "PUT"),
+        "CG217",
+        ("'PUT' is not in allow_methods ['GET']",),
+        never="default",
+    ),
+    Case(
         "a method written in lower case for Starlette",
         starlette_app(allow_origins=[APP], allow_methods=["get", "put"]),
         FetchRequest(URL, APP, "PUT"),

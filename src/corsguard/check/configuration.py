@@ -280,7 +280,10 @@ def method_mistake(
             f"Write it exactly as the frontend sends it: {method!r}.",
         )
     listed = [e for e in entries if isinstance(e, str)]
-    default = " (Starlette's default)" if listed == ["GET"] else ""
+    unset = configuration.implementation == "starlette" and "allow_methods" not in (
+        configuration.options
+    )
+    default = " (Starlette's default)" if unset else ""
     return _missing(
         configuration,
         url,
