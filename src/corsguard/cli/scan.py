@@ -244,6 +244,12 @@ def _scan_targets(
                 "corsguard scan https://api.example.com --openapi SPEC."
             )
         targets = expand_spec(spec, bases)
+    if not targets and app is not None:
+        return _usage(
+            "no URL to scan; with --app, pass the app's base URL and --openapi /openapi.json to "
+            "scan every route, for example: corsguard scan https://api.example.com --openapi "
+            f"/openapi.json --app {args.app}."
+        )
     if not targets:
         return _usage("no URL to scan; pass URLs, '-' to read them from standard input, or @FILE.")
     if not trusted and any(t.trusted is None for t in targets):
