@@ -207,3 +207,29 @@ def test_one_configuration_mistake_is_one_finding_however_each_route_shows_it() 
     assert set(grouped.evidence["routes"]) == {"GET /items/1", "GET /health", "PUT /items/1"}
     assert "surrounding whitespace" in grouped.message
     assert "MissingAllowOriginHeader, PreflightMissingAllowOriginHeader" in grouped.message
+
+
+def test_the_scan_note_counts_the_findings_it_reports() -> None:
+    # One reflection seen on several routes is reported once: the note counts that one.
+    app = FastAPI()
+
+    @app.get("/a")
+    async def read_a() -> list[str]:
+        return []
+
+    @app.get("/b/{item_id}")
+    async def read_b(item_id: int) -> dict[str, int]:
+        return {"id": item_id}
+
+    @app.put("/b/{item_id}")
+    async def replace_b(item_id: int) -> dict[str, int]:
+        return {"id": item_id}
+
+    app.add_middleware(
+        StarletteCORSMiddleware, allow_origins=["*"], allow_credentials=True, allow_methods=["*"]
+    )
+    outcome = probe_app("app", app, introspect(app))
+    note = next(n for n in outcome.notes if "probed with hostile origins" in n)
+    reported = [f for f in outcome.findings if f.code.startswith("CG3")]
+    assert reported
+    assert note.endswith(f", {len(reported)} finding(s) at or above high"), (note, reported)
