@@ -282,5 +282,13 @@ def test_a_refused_policy_under_lifespan_off_is_a_usage_error_with_its_codes(
 def test_a_failed_startup_message_ends_its_sentence_once() -> None:
     with pytest.raises(LifespanError) as raised, running(lifespan_apps.broken_with_a_sentence):
         pass  # pragma: no cover - never entered
-    assert "the pool is closed. Fix what it names" in str(raised.value)
+    assert "the pool is closed at tests/lifespan_apps.py:" in str(raised.value)
     assert ".." not in str(raised.value)
+
+
+def test_a_failed_startup_names_the_line_of_the_app_that_raised() -> None:
+    with pytest.raises(LifespanError) as raised, running(lifespan_apps.broken_startup):
+        pass  # pragma: no cover - never entered
+    message = str(raised.value)
+    assert "DATABASE_URL is not set at tests/lifespan_apps.py:" in message
+    assert " in _broken. Fix what it names" in message

@@ -27,6 +27,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import os
+import re
 import threading
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from concurrent.futures import Future
@@ -273,15 +275,34 @@ def _shutdown(session: _Session) -> None:
 
 def _failed_message(message: str) -> str:
     said = message.strip()
+    where = ""
     if said.startswith("Traceback"):
-        # Starlette sends the whole traceback; its last line is the exception itself.
+        # Starlette sends the whole traceback; its last line is the exception itself, and its
+        # innermost frame in the app's own code is where to look.
+        where = _traceback_where(said)
         said = said.splitlines()[-1]
-    said = said.rstrip(".")  # the sentence below ends it
+    said = said.rstrip(".") + where  # the sentence below ends it
     return (
         f"the app's lifespan startup failed: {said or 'no message'}. Fix what it names (a "
         "setting, an environment variable, a service to start), or pass --lifespan off to "
         "check the app without its startup."
     )
+
+
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<name>.+)$')
+
+
+def _traceback_where(text: str) -> str:
+    """`` at file:line in function`` of the innermost frame of the app's own code in a
+    formatted traceback, or ``""``."""
+    from corsguard.app_loader import is_app_file
+
+    for line in reversed(text.splitlines()):
+        frame = _FRAME.match(line)
+        if frame is not None and is_app_file(frame["file"]):
+            place = os.path.relpath(frame["file"])
+            return f" at {place}:{frame['line']} in {frame['name'].strip()}"
+    return ""
 
 
 def _unsupported_message(error: object) -> str:
