@@ -142,3 +142,22 @@ def corsguard_refused() -> FastAPI:
     refused = FastAPI()
     refused.add_middleware(Guarded, allow_origins=["*"], allow_credentials=True)
     return refused
+
+
+def corsguard_refused_with_lifespan() -> FastAPI:
+    """A refused policy in an app whose own lifespan records that it ran."""
+    from corsguard import CORSMiddleware as Guarded
+
+    refused = _with_lifespan(_lifespan)
+    refused.add_middleware(Guarded, allow_origins=["*"], allow_credentials=True)
+    return refused
+
+
+@asynccontextmanager
+async def _closed_pool(app: FastAPI) -> AsyncIterator[None]:
+    if not app.state._state.get("pool_open"):
+        raise RuntimeError("the pool is closed.")
+    yield  # pragma: no cover - the pool is never open here
+
+
+broken_with_a_sentence = _with_lifespan(_closed_pool)

@@ -244,3 +244,51 @@ def test_a_reported_failure_keeps_its_whole_message() -> None:
     with pytest.raises(LifespanError) as raised, running(_reports_failure):
         pass  # pragma: no cover - never entered
     assert "invalid CORS policy: 1 problem\n  CG101 allow_origins" in str(raised.value)
+
+
+# -- a policy corsguard refuses, whatever the lifespan mode ---------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["auto", "on", "off"])
+def test_a_refused_policy_is_a_config_error_in_every_mode_and_no_lifespan_runs(mode: Any) -> None:
+    # Starlette before 0.24 builds the stack, and refuses, in add_middleware already.
+    with (
+        pytest.raises(ConfigError, match="CG101"),
+        running(lifespan_apps.corsguard_refused_with_lifespan(), mode),
+    ):
+        pass  # pragma: no cover - never entered
+    assert lifespan_apps.EVENTS == []
+
+
+@pytest.mark.parametrize("command", ["check", "scan", "audit"])
+def test_a_refused_policy_under_lifespan_off_is_a_usage_error_with_its_codes(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = f"{APPS}:corsguard_refused_with_lifespan"
+    argv = {
+        "check": ["check", "/", "--origin", ORIGIN, "--app", target],
+        "scan": ["scan", "https://t/", "--app", target],
+        "audit": ["audit", target],
+    }[command]
+    assert main([*argv, "--factory", "--lifespan", "off"]) == 2
+    err = capsys.readouterr().err
+    assert "corsguard refused the app's CORS policy" in err
+    assert "CG101" in err
+    # Neither blamed on the app (a 500 it raised) nor on its startup.
+    assert "--lifespan off" not in err
+    assert "raised" not in err
+
+
+def test_a_failed_startup_message_ends_its_sentence_once() -> None:
+    with pytest.raises(LifespanError) as raised, running(lifespan_apps.broken_with_a_sentence):
+        pass  # pragma: no cover - never entered
+    assert "the pool is closed at tests/lifespan_apps.py:" in str(raised.value)
+    assert ".." not in str(raised.value)
+
+
+def test_a_failed_startup_names_the_line_of_the_app_that_raised() -> None:
+    with pytest.raises(LifespanError) as raised, running(lifespan_apps.broken_startup):
+        pass  # pragma: no cover - never entered
+    message = str(raised.value)
+    assert "DATABASE_URL is not set at tests/lifespan_apps.py:" in message
+    assert " in _broken. Fix what it names" in message

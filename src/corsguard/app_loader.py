@@ -51,17 +51,23 @@ def raised_at(error: BaseException) -> str:
     if isinstance(error, SyntaxError) and error.filename and error.lineno:
         # The line that does not parse, not the import statement that reached it.
         return f"{_relative(error.filename)}:{error.lineno}"
-    here = os.path.abspath(os.getcwd()) + os.sep
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        path = os.path.abspath(frame.filename)
-        if (
-            path.startswith(here)
-            and os.path.isfile(path)
-            and "site-packages" not in path
-            and os.sep + "corsguard" + os.sep not in path[len(here) - 1 :]
-        ):
-            return f"{os.path.relpath(path)}:{frame.lineno} in {frame.name}"
+        if is_app_file(frame.filename):
+            return f"{os.path.relpath(frame.filename)}:{frame.lineno} in {frame.name}"
     return app_error("", error).where
+
+
+def is_app_file(filename: str) -> bool:
+    """Whether ``filename`` is the app's own code: a file on disk under the current directory
+    (the project, as uvicorn runs it), outside installed packages and corsguard itself."""
+    here = os.path.abspath(os.getcwd()) + os.sep
+    path = os.path.abspath(filename)
+    return (
+        path.startswith(here)
+        and os.path.isfile(path)
+        and "site-packages" not in path
+        and os.sep + "corsguard" + os.sep not in path[len(here) - 1 :]
+    )
 
 
 def is_app_target(target: str) -> bool:

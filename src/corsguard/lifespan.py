@@ -27,6 +27,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import os
+import re
 import threading
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from concurrent.futures import Future
@@ -41,6 +43,9 @@ STARTUP_TIMEOUT = 30.0
 # How long an app has to await its first lifespan event before ``auto`` serves it without one.
 LISTEN_GRACE = 2.0
 SHUTDOWN_TIMEOUT = 10.0
+# Layers followed from the app down its middleware chain looking for a refused policy.
+_STACK_DEPTH = 64
+_BUILT = object()
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -184,9 +189,12 @@ def running(
     """Start ``app``'s lifespan, yield the ASGI app to send requests to, then shut it down.
 
     Raises ``LifespanError`` when the startup fails (any failure with ``on``; a reported
-    failure, or corsguard's ``ConfigError``, with ``auto``) and ``ConfigError`` itself when the
-    app refuses its CORS policy at startup.
+    failure with ``auto``) and ``ConfigError`` itself when corsguard refuses the app's CORS
+    policy, in every mode: ``off`` skips the lifespan, not the refusal.
     """
+    refused = refused_policy(app)
+    if refused is not None:
+        raise refused
     if mode == "off":
         yield app
         return
@@ -224,6 +232,48 @@ def running(
         session.close()
 
 
+def refused_policy(app: object) -> ConfigError | None:
+    """corsguard's refusal of the CORS policy passed to ``app.add_middleware``, if any.
+
+    Starlette 0.24 and later build the middleware stack on the app's first call, and a
+    corsguard ``CORSMiddleware`` refusing its options there becomes a stand-in that fails the
+    lifespan startup (and answers every request 500) instead of raising. Building the stack
+    here, as that first call would, finds the stand-in whatever the lifespan mode: the
+    refusal is then reported with its codes and hints, never as an app that failed to start
+    (which ``--lifespan off`` would get past) nor as a 500 raised by the app.
+    """
+    from corsguard.middleware.startup import RefusedConfiguration
+
+    pending: list[object] = [app]
+    seen: set[int] = set()
+    while pending and len(seen) < _STACK_DEPTH:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, RefusedConfiguration):
+            return node.error if isinstance(node.error, ConfigError) else None
+        _build_stack(node)
+        pending += [
+            child
+            for child in (getattr(node, "middleware_stack", None), getattr(node, "app", None))
+            if child is not None
+        ]
+    return None
+
+
+def _build_stack(node: object) -> None:
+    """Build a Starlette app's middleware stack now, as its first ASGI call would."""
+    build = getattr(node, "build_middleware_stack", None)
+    if getattr(node, "middleware_stack", _BUILT) is not None or not callable(build):
+        return
+    try:
+        stack = build()
+    except Exception:  # the first call raises it again, where the caller reports it
+        return
+    node.middleware_stack = stack  # type: ignore[attr-defined]
+
+
 def _shutdown(session: _Session) -> None:
     with contextlib.suppress(concurrent.futures.TimeoutError):
         session.shutdown(SHUTDOWN_TIMEOUT)
@@ -231,14 +281,34 @@ def _shutdown(session: _Session) -> None:
 
 def _failed_message(message: str) -> str:
     said = message.strip()
+    where = ""
     if said.startswith("Traceback"):
-        # Starlette sends the whole traceback; its last line is the exception itself.
+        # Starlette sends the whole traceback; its last line is the exception itself, and its
+        # innermost frame in the app's own code is where to look.
+        where = _traceback_where(said)
         said = said.splitlines()[-1]
+    said = said.rstrip(".") + where  # the sentence below ends it
     return (
         f"the app's lifespan startup failed: {said or 'no message'}. Fix what it names (a "
         "setting, an environment variable, a service to start), or pass --lifespan off to "
         "check the app without its startup."
     )
+
+
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<name>.+)$')
+
+
+def _traceback_where(text: str) -> str:
+    """`` at file:line in function`` of the innermost frame of the app's own code in a
+    formatted traceback, or ``""``."""
+    from corsguard.app_loader import is_app_file
+
+    for line in reversed(text.splitlines()):
+        frame = _FRAME.match(line)
+        if frame is not None and is_app_file(frame["file"]):
+            place = os.path.relpath(frame["file"])
+            return f" at {place}:{frame['line']} in {frame['name'].strip()}"
+    return ""
 
 
 def _unsupported_message(error: object) -> str:

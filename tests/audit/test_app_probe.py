@@ -156,3 +156,80 @@ def test_a_blocked_route_names_the_configuration_mistake_behind_it() -> None:
     assert blocked, outcome.findings
     assert "from https://localhost " in blocked[0].message
     assert "CG127" in blocked[0].message + blocked[0].fix or "default port" in blocked[0].message
+
+
+def test_a_route_checked_by_its_preflight_only_names_the_configuration_mistake() -> None:
+    # allow_origins split from 'a, b' without strip(): the PUT route is judged by its
+    # preflight alone (no handler runs), and that refusal is the whitespace, not a missing
+    # origin to add.
+    app = FastAPI()
+
+    @app.put("/items")
+    async def replace_items() -> list[str]:
+        return []
+
+    spaced = ["https://app.example.com", " https://admin.example.com"]  # "a, b".split(",")
+    app.add_middleware(StarletteCORSMiddleware, allow_origins=spaced, allow_methods=["*"])
+    outcome = probe_app("app", app, introspect(app))
+    blocked = [f for f in outcome.findings if f.code == "CG408"]
+    assert blocked, outcome.findings
+    assert all(f.evidence["preflight_only"] for f in blocked)
+    assert "surrounding whitespace" in blocked[0].message
+    assert "strip()" in blocked[0].fix
+    assert "Add the page's origin" not in blocked[0].fix
+
+
+def test_one_configuration_mistake_is_one_finding_however_each_route_shows_it() -> None:
+    # The same entry refuses the origin on a 404, on a 200 and on a PUT's preflight (a 400
+    # from Starlette): one finding lists the three routes.
+    from fastapi import HTTPException
+
+    app = FastAPI()
+
+    @app.get("/items/{item_id}")
+    async def read_item(item_id: int) -> dict[str, int]:
+        raise HTTPException(404, "no such item")
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.put("/items/{item_id}")
+    async def replace_item(item_id: int) -> dict[str, int]:
+        return {"id": item_id}
+
+    spaced = ["https://app.example.com", " https://admin.example.com"]  # "a, b".split(",")
+    app.add_middleware(StarletteCORSMiddleware, allow_origins=spaced, allow_methods=["*"])
+    outcome = probe_app("app", app, introspect(app))
+    blocked = [f for f in outcome.findings if f.code == "CG408"]
+    assert len(blocked) == 1, [f.message for f in blocked]
+    (grouped,) = blocked
+    assert set(grouped.evidence["routes"]) == {"GET /items/1", "GET /health", "PUT /items/1"}
+    assert "surrounding whitespace" in grouped.message
+    assert "MissingAllowOriginHeader, PreflightMissingAllowOriginHeader" in grouped.message
+
+
+def test_the_scan_note_counts_the_findings_it_reports() -> None:
+    # One reflection seen on several routes is reported once: the note counts that one.
+    app = FastAPI()
+
+    @app.get("/a")
+    async def read_a() -> list[str]:
+        return []
+
+    @app.get("/b/{item_id}")
+    async def read_b(item_id: int) -> dict[str, int]:
+        return {"id": item_id}
+
+    @app.put("/b/{item_id}")
+    async def replace_b(item_id: int) -> dict[str, int]:
+        return {"id": item_id}
+
+    app.add_middleware(
+        StarletteCORSMiddleware, allow_origins=["*"], allow_credentials=True, allow_methods=["*"]
+    )
+    outcome = probe_app("app", app, introspect(app))
+    note = next(n for n in outcome.notes if "probed with hostile origins" in n)
+    reported = [f for f in outcome.findings if f.code.startswith("CG3")]
+    assert reported
+    assert note.endswith(f", {len(reported)} finding(s) at or above high"), (note, reported)

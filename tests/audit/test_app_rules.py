@@ -163,3 +163,25 @@ def test_trailing_slash_routes_are_one_finding_listing_every_path() -> None:
     assert finding.evidence["methods"] == ["GET", "POST"]
     assert finding.location == "t:app /orders/ (+1 more)"
     assert "the same for 1 more route(s): /users/" in finding.message
+
+
+def test_cg406_names_the_app_s_own_routes_not_fastapi_s_documentation() -> None:
+    from fastapi import FastAPI
+    from starlette.middleware.cors import CORSMiddleware
+
+    app = FastAPI()
+
+    @app.get("/api/users/{uid}")
+    async def user(uid: int) -> dict[str, int]:
+        return {"uid": uid}
+
+    sub = FastAPI(openapi_url=None)
+
+    @sub.get("/status")
+    async def status() -> dict[str, bool]:
+        return {"ok": True}
+
+    sub.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])
+    app.mount("/v2", sub)
+    [found] = [f for f in audit_app("app", introspect(app)) if f.code == "CG406"]
+    assert "1 route(s) here, e.g. /api/users/{uid}," in found.message

@@ -48,6 +48,24 @@ def corsguard_app(**options: Any) -> FastAPI:
     return app
 
 
+def failing_app(**options: Any) -> FastAPI:
+    """Routes that answer errors through the CORS layer (handled) and past it (a crash)."""
+    from fastapi import HTTPException
+
+    app = FastAPI()
+    app.add_middleware(CORSMiddleware, **options)
+
+    @app.get("/items/{item_id}")
+    def get_item(item_id: int) -> dict[str, str]:
+        raise HTTPException(404, "no such item")
+
+    @app.get("/crash")
+    def crash() -> dict[str, str]:
+        raise RuntimeError("the database is unreachable")
+
+    return app
+
+
 @dataclass(frozen=True)
 class Case:
     rule: str
@@ -116,6 +134,22 @@ CASES = [
         ("'PUT' is not in allow_methods ['GET'] (Starlette's default)",),
     ),
     Case(
+        "a method missing from a list the app wrote",
+        starlette_app(allow_origins=[APP], allow_methods=["GET"]),
+        FetchRequest(URL, APP, "PUT"),
+        "CG217",
+        ("'PUT' is not in allow_methods ['GET']",),
+        never="default",
+    ),
+    Case(
+        "a method missing from a corsguard policy",
+        corsguard_app(allow_origins=[APP], allow_methods=["GET"]),
+        FetchRequest(URL, APP, "PUT"),
+        "CG217",
+        ("'PUT' is not in allow_methods ['GET']",),
+        never="default",
+    ),
+    Case(
         "a method written in lower case for Starlette",
         starlette_app(allow_origins=[APP], allow_methods=["get", "put"]),
         FetchRequest(URL, APP, "PUT"),
@@ -135,6 +169,39 @@ CASES = [
         FetchRequest(URL, ADMIN, "PUT"),
         "CG221",
         ("CORSPolicy(allow_origins=['https://app.example.com', 'https://admin.example.com'])",),
+    ),
+    # An error the app answers through its CORS layer carries CORS headers when the origin
+    # is allowed: without them, the origin is the cause, not the 404 or the 422.
+    Case(
+        "an origin with a leading space, on a 404",
+        failing_app(allow_origins=SPLIT),
+        FetchRequest(URL + "/1", ADMIN),
+        "CG103",
+        ("allow_origins[1]", "surrounding whitespace"),
+        never="the real problem",
+    ),
+    Case(
+        "an empty entry from an unset variable, on a 422",
+        failing_app(allow_origins=UNSET),
+        FetchRequest(URL + "/abc", APP),
+        "CG139",
+        ("allow_origins[0]", "this entry is empty"),
+        never="the real problem",
+    ),
+    Case(
+        "the origin missing from the list, on a 404",
+        failing_app(allow_origins=[APP]),
+        FetchRequest(URL + "/1", ADMIN),
+        "CG221",
+        ("'https://admin.example.com' is not in allow_origins",),
+        never="the real problem",
+    ),
+    Case(
+        "an unhandled exception answered outside CORS, whatever the origin",
+        failing_app(allow_origins=SPLIT),
+        FetchRequest("https://testserver/crash", ADMIN),
+        "CG201",
+        ("RuntimeError: the database is unreachable",),
     ),
 ]  # fmt: skip
 

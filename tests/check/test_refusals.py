@@ -237,3 +237,22 @@ def test_an_empty_403_over_http_is_ranked() -> None:
     assert auth.findings[0].code == "CG233"
     assert auth.findings[0].evidence["likely"] == "authentication"
     assert "CG206" not in [f.code for f in (*method.findings, *auth.findings)]
+
+
+@pytest.mark.uvicorn
+def test_a_server_answering_for_a_refused_configuration_is_named_over_http() -> None:
+    # Served without a lifespan, an app whose policy corsguard refused answers every request
+    # 500: the fix is the CORS options, not the error page's CORS headers.
+    from corsguard import CORSMiddleware
+
+    app = FastAPI()
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
+    with serve_asgi(app) as base:
+        result = run_check(FetchRequest(f"{base}/items", ORIGIN))
+    cause = result.findings[0]
+    assert cause.code == "CG201"
+    assert "corsguard's CORSMiddleware refused the app's CORS configuration (CG101)" in (
+        cause.message
+    )
+    assert "CORS options the server log lists" in cause.fix
+    assert "ServerErrorMiddleware" not in cause.fix

@@ -181,6 +181,12 @@ def test_openapi_without_server_or_url_is_a_usage_error(
     assert "base URL" in err
 
 
+def test_app_without_url_says_how_to_scan_its_routes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--app", "tests.scan.openapi_app:app")
+    assert code == 2
+    assert "--openapi /openapi.json --app tests.scan.openapi_app:app" in err
+
+
 class FakeTerminal(io.StringIO):
     def isatty(self) -> bool:
         return True

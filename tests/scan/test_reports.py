@@ -98,3 +98,25 @@ def test_text_names_class_severity_why_exploit_and_fix(report: Report) -> None:
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown format"):
         get_formatter("xml")
+
+
+@pytest.mark.parametrize(
+    ("count", "line"),
+    [
+        (1, "1 more probe origin granted by the same rule"),
+        (5, "5 more probe origins granted by the same rule"),
+    ],
+)
+def test_text_counts_the_other_granted_origins_in_good_english(count: int, line: str) -> None:
+    finding = Finding(
+        "CG301",
+        Severity.CRITICAL,
+        "https://api.example.com/: any origin is echoed",
+        "List the origins.",
+        location="https://api.example.com/",
+        evidence={"also_granted_count": count},
+    )
+    text = get_formatter("text").render(
+        Report("corsguard scan", (TargetReport("https://api.example.com/", (finding,)),))
+    )
+    assert line in " ".join(text.split())

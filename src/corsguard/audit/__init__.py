@@ -106,7 +106,7 @@ def audit_app_target(
                 findings = audit_app(target, root)
                 outcome = probe_app(target, served, root, probe_unsafe=probe_unsafe)
         except ConfigError as error:
-            raise config_error(f"{target}: lifespan startup", error) from error
+            raise config_error(f"{target}: starting the app", error) from error
         findings += outcome.findings
         notes += outcome.notes
     else:

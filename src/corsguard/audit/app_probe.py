@@ -214,6 +214,7 @@ def _preflight_only(request: Any, app: Any) -> Any:
     is all the audit can say about an unsafe route without side effects.
     """
     from corsguard.browser import BrowserFetch
+    from corsguard.check.configuration import read_configuration
     from corsguard.check.diagnosis import diagnose
     from corsguard.check.exchange import AsgiSender
     from corsguard.check.result import CheckResult, by_severity
@@ -229,7 +230,13 @@ def _preflight_only(request: Any, app: Any) -> Any:
     finally:
         sender.close()
     verdict = fetch.verdict
-    findings = [*diagnose(request, verdict, sender.app_errors), *verdict.findings]
+
+    def configuration() -> Any:
+        # As a full check does: the app's CORS options name the entry behind a refusal.
+        return read_configuration(app, request.url)
+
+    diagnosis = diagnose(request, verdict, sender.app_errors, configuration=configuration)
+    findings = [*diagnosis, *verdict.findings]
     return CheckResult(
         request=request,
         verdict=verdict,

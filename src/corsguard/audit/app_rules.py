@@ -96,11 +96,14 @@ def _walk(target: str, node: AppNode, *, outer_cors: int, any_cors: bool) -> lis
             )
         )
     if covered == 0 and node.routes and any_cors:
+        # The app's own routes, not the documentation FastAPI adds, unless that is all there is.
+        own = [route for route in node.routes if route.name not in FRAMEWORK_ROUTES]
+        named = own or list(node.routes)
         found.append(
             _finding(
                 codes.MOUNT_WITHOUT_CORS,
                 where,
-                f"{where}: {len(node.routes)} route(s) here, e.g. {node.routes[0].path}, are "
+                f"{where}: {len(named)} route(s) here, e.g. {named[0].path}, are "
                 "reached without any CORS layer; CORS is installed only on other parts of the app",
             )
         )

@@ -51,7 +51,6 @@ def scan_in_process(
         ]
     )
     options = ScanOptions(app=app, retries=0, timeout=SCAN_TIMEOUT, token=ATTACKER_LABEL)
-    kept = 0
     by_code: dict[str, list[Finding]] = {}
     for route in routes:
         methods = tuple(m for m in route.methods if m not in ("HEAD", "OPTIONS")) or ("GET",)
@@ -66,13 +65,13 @@ def scan_in_process(
             continue
         for finding in result.findings:
             if finding.severity >= KEEP_FROM:
-                kept += 1
                 by_code.setdefault(finding.code, []).append(_located(finding, target, route))
     # One misconfiguration seen on several routes is one finding naming them all.
-    outcome.findings += [_merged(found) for found in by_code.values()]
+    merged = [_merged(found) for found in by_code.values()]
+    outcome.findings += merged
     outcome.notes.append(
         f"in-process scan: {len(routes)} route(s) probed with hostile origins, "
-        f"{kept} finding(s) at or above {KEEP_FROM}"
+        f"{len(merged)} finding(s) at or above {KEEP_FROM}"
     )
     return outcome
 

@@ -4,8 +4,9 @@ An app whose lifespan did not run, or whose authentication middleware rejects ev
 blocks every route for the same reason. Nineteen copies of one diagnosis hide the one thing to
 fix and anything else in the report; a single finding listing the nineteen routes says it once.
 Findings are grouped by what the diagnosis blames: the exception the app raised (its type and
-message, wherever it was raised) or, without one, the diagnosis code and its message with the
-request's URL taken out.
+message, wherever it was raised), the entry of the app's CORS options at fault (whatever
+response showed it), or, without either, the diagnosis code and its message with the request's
+URL taken out.
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ def _cause_key(finding: Finding) -> tuple[Any, ...]:
     errors = tuple(evidence.get("app_errors") or ())
     if errors:
         return ("raised", evidence.get("cors_error"), errors[0])
+    blamed = cause.get("evidence") or {}
+    if isinstance(blamed, dict) and blamed.get("configuration") and blamed.get("option"):
+        # An entry of the app's CORS options (or the origin missing from them): one mistake
+        # however each request shows it (a 307, a 422, a refused preflight).
+        value = blamed.get("value", evidence.get("origin"))
+        return ("configuration", cause.get("code"), blamed["option"], str(value))
     message = _URL_PREFIX.sub("", str(cause.get("message", "")))
     for value in (str(evidence.get("url", "")), str(evidence.get("method", ""))):
         if value:
@@ -52,7 +59,8 @@ def _merged(target: str, members: list[Finding]) -> Finding:
     origins = list(dict.fromkeys(str(member.evidence.get("origin", "")) for member in members))
     diagnosis = first.evidence.get("diagnosis") or []
     cause = diagnosis[0] if isinstance(diagnosis, list) and diagnosis else {}
-    reason = first.evidence.get("cors_error") or "blocked"
+    errors = dict.fromkeys(str(m.evidence.get("cors_error") or "blocked") for m in members)
+    reason = ", ".join(errors)
     why = _URL_PREFIX.sub("", str(cause.get("message", ""))) if cause else ""
     source = f"from {origins[0]}" if len(origins) == 1 else f"from {len(origins)} origins"
     listed = ", ".join(routes[:MAX_LISTED])

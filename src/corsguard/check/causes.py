@@ -10,8 +10,9 @@ response, and follows from what the response proves:
    (``CORS preflight refused``), Starlette's ``Disallowed CORS …``, then an empty ``403``
    that may be a CORS middleware or authentication (ranked, never blamed on one outright);
 4. any other ``401``/``403`` to a preflight: authentication runs before CORS;
-5. an error response without CORS headers: the real problem is the error;
-6. a success without ``Access-Control-Allow-Origin``: the origin is not allowed;
+5. an error response without CORS headers: the real problem is the error, unless (``--app``)
+   no exception escaped the app and its CORS layer does not allow the origin;
+6. a response without ``Access-Control-Allow-Origin``: the origin is not allowed;
 7. then one rule per Chromium error name for the header values themselves (``header_values``).
 """
 
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from corsguard.browser.differences import finding
-from corsguard.check.configuration import origin_mistake
+from corsguard.check.configuration import origin_mistake, refuses_origin
 from corsguard.check.error_pages import error_without_cors, snippet
 from corsguard.check.evidence import Evidence
 from corsguard.check.header_values import (
@@ -140,6 +141,8 @@ def error_response(e: Evidence) -> Finding | None:
     """CG201/CG212: an error page without CORS headers hides the real error."""
     if not e.error.endswith("MissingAllowOriginHeader") or e.response.status < 400:
         return None
+    if not e.app_errors and refuses_origin(e.configuration, e.request.origin):
+        return None  # answered through a CORS layer that refuses the origin: that is the cause
     return error_without_cors(e.url, e.where, e.status, e.response, e.app_errors)
 
 

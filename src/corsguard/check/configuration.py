@@ -171,6 +171,14 @@ def _from_policy(layer: str, policy: Any) -> CorsConfiguration:
     return CorsConfiguration("corsguard", layer, options, tuple(policy.warnings), policy)
 
 
+def refuses_origin(configuration: CorsConfiguration | None, origin: str) -> bool:
+    """Whether the app's CORS layer (``--app`` only) refuses ``origin`` whatever is asked."""
+    if configuration is None:
+        return False
+    refused = configuration.refuses(origin, "GET", ())
+    return refused is not None and refused[0] == "origin"
+
+
 def origin_mistake(
     configuration: CorsConfiguration, origin: str, url: str, how: str
 ) -> Finding | None:
@@ -276,7 +284,10 @@ def method_mistake(
             f"Write it exactly as the frontend sends it: {method!r}.",
         )
     listed = [e for e in entries if isinstance(e, str)]
-    default = " (Starlette's default)" if listed == ["GET"] else ""
+    unset = configuration.implementation == "starlette" and "allow_methods" not in (
+        configuration.options
+    )
+    default = " (Starlette's default)" if unset else ""
     return _missing(
         configuration,
         url,

@@ -13,6 +13,7 @@ from corsguard.browser.differences import finding
 from corsguard.check.exchange import AppError
 from corsguard.codes import diagnosis as codes
 from corsguard.findings import Finding
+from corsguard.middleware.startup import REFUSED_BODY
 
 PROXY_SERVERS = ("nginx", "apache", "envoy", "cloudflare", "traefik", "haproxy", "caddy", "awselb")
 
@@ -62,6 +63,8 @@ def error_without_cors(
         )
     crash = next((e for e in reversed(app_errors) if e.url == url), None)
     body = snippet(response)
+    if code == 500 and body.startswith(REFUSED_BODY):
+        return _refused_configuration(url, where, status, body)
     detail = f"; the app raised {crash.summary} at {crash.where}" if crash else ""
     if not crash and body:
         detail = f"; the body says {body!r}"
@@ -96,6 +99,25 @@ def error_without_cors(
         status=code,
         body=body,
         exception=crash.summary if crash else None,
+    )
+
+
+def _refused_configuration(url: str, where: str, status: str, body: str) -> Finding:
+    """corsguard refused the app's CORS options and stands in for the whole app with 500s."""
+    listed = body.removeprefix(REFUSED_BODY).partition(":")[0].strip(" ()")
+    codes_part = f" ({listed})" if listed else ""
+    return finding(
+        codes.ERROR_WITHOUT_CORS,
+        f"{url}: the real problem is {where}'s {status}: corsguard's CORSMiddleware refused the "
+        f"app's CORS configuration{codes_part}, so the server answers every request 500 "
+        "without running the app",
+        "Fix the CORS options the server log lists, each with its code and hint (corsguard "
+        "audit module:app prints them too). Served with its lifespan (uvicorn's default), the "
+        "app then refuses to start instead of answering 500.",
+        url,
+        status=500,
+        body=body,
+        refused_codes=listed.split(", ") if listed else [],
     )
 
 

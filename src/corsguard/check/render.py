@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from http import HTTPStatus
 from typing import Any
@@ -197,11 +198,19 @@ def _finding_lines(item: Finding) -> list[str]:
     return lines
 
 
+# A quoted value that starts or ends with a space (' https://app.example.com', from splitting
+# "a, b" on ","): the space is part of the value, so a line must not break there.
+_QUOTED_EDGE_SPACE = re.compile(r"(?<![^\s(\[])' (?=\S)|(?<=\S) '(?=$|[,.;:)\]])")
+_KEPT_SPACE = "\0"
+
+
 def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
-    return textwrap.wrap(
-        text,
+    kept = _QUOTED_EDGE_SPACE.sub(lambda m: m.group().replace(" ", _KEPT_SPACE), text)
+    lines = textwrap.wrap(
+        kept,
         width=100,
         initial_indent=first,
         subsequent_indent=rest or first,
         break_on_hyphens=False,
     ) or [first]
+    return [line.replace(_KEPT_SPACE, " ") for line in lines]

@@ -328,7 +328,7 @@ def started(app: Any, mode: Any) -> Iterator[Any]:
     except LifespanError as exc:
         raise UsageError(f"--app: {exc}") from exc
     except ConfigError as exc:
-        raise UsageError(str(app_loader.config_error("--app: lifespan startup", exc))) from exc
+        raise UsageError(str(app_loader.config_error("--app: starting the app", exc))) from exc
     try:
         yield served
     except BaseException:

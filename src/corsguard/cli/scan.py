@@ -207,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
     except LifespanError as error:
         return _usage(f"--app: {error}")
     except ConfigError as error:
-        return _usage(str(config_error("--app: lifespan startup", error)))
+        return _usage(str(config_error("--app: starting the app", error)))
     try:
         return _scan_targets(args, targets, trusted, extra, served)
     finally:
@@ -244,6 +244,12 @@ def _scan_targets(
                 "corsguard scan https://api.example.com --openapi SPEC."
             )
         targets = expand_spec(spec, bases)
+    if not targets and app is not None:
+        return _usage(
+            "no URL to scan; with --app, pass the app's base URL and --openapi /openapi.json to "
+            "scan every route, for example: corsguard scan https://api.example.com --openapi "
+            f"/openapi.json --app {args.app}."
+        )
     if not targets:
         return _usage("no URL to scan; pass URLs, '-' to read them from standard input, or @FILE.")
     if not trusted and any(t.trusted is None for t in targets):

@@ -40,6 +40,8 @@ from corsguard.middleware.types import Receive, Scope, Send
 from corsguard.policy import ConfigError
 
 _NOT_BUILT_LAZILY = object()
+# How the 500 answered in place of every request starts: ``corsguard check`` recognises it.
+REFUSED_BODY = "CORS configuration refused"
 
 
 def building_lazily(middleware: object) -> bool:
@@ -91,7 +93,7 @@ class RefusedConfiguration:
         )
         listed = ", ".join(_codes(error))
         self.body = (
-            f"CORS configuration refused{f' ({listed})' if listed else ''}: "
+            f"{REFUSED_BODY}{f' ({listed})' if listed else ''}: "
             "this server cannot serve requests. The server log says why.\n"
         ).encode()
 

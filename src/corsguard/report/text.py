@@ -44,7 +44,8 @@ class TextFormatter:
                     lines += _wrap("exploit:", exploit)
                 also = finding.evidence.get("also_granted_count")
                 if isinstance(also, int):
-                    lines += _wrap("also:", f"{also} more probe origins granted by the same rule")
+                    origins = "origin" if also == 1 else "origins"
+                    lines += _wrap("also:", f"{also} more probe {origins} granted by the same rule")
                 lines += _wrap("fix:", finding.fix)
             lines.append("")
         return "\n".join(lines).rstrip("\n") + "\n"
