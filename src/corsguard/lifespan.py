@@ -34,7 +34,6 @@ from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from concurrent.futures import Future
 from typing import Any, Literal
 
-from corsguard.middleware.startup import refused_configuration
 from corsguard.policy import ConfigError
 
 LifespanMode = Literal["auto", "on", "off"]
@@ -215,11 +214,6 @@ def running(
         if isinstance(error, ConfigError):
             raise error
         if answer.get("type") == "lifespan.startup.failed":
-            refused = refused_configuration(app)
-            if refused is not None:
-                # corsguard's CORSMiddleware refused the policy while Starlette built the
-                # stack on this startup: the structured error, not the server-log message.
-                raise refused
             raise LifespanError(_failed_message(str(answer.get("message") or "")))
         if mode == "on":
             raise LifespanError(_unsupported_message(error))

@@ -130,22 +130,3 @@ class RefusedConfiguration:
         elif message["type"] == "lifespan.shutdown":
             # A server that shuts down without a start-up (it never sends one first): done.
             await send({"type": "lifespan.shutdown.complete"})
-
-
-def refused_configuration(app: object) -> ConfigError | None:
-    """The ``ConfigError`` behind an app whose CORS configuration was refused while its
-    middleware stack was built, or ``None``.
-
-    Looks through the objects a request passes on its way in (``middleware_stack``, then each
-    wrapper's ``app``), so that a tool which started the app's lifespan can tell corsguard's
-    refusal from the app's own start-up failure without parsing the message.
-    """
-    seen: set[int] = set()
-    current: object = app
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, RefusedConfiguration):
-            return current.error if isinstance(current.error, ConfigError) else None
-        built = getattr(current, "middleware_stack", None)
-        current = built if built is not None else getattr(current, "app", None)
-    return None
