@@ -413,6 +413,31 @@ def test_a_directory_audits_its_nginx_files_and_lists_what_it_skipped(tmp_path: 
     assert "supervisord.conf" in note
 
 
+def test_extensionless_nginx_files_are_read_and_other_extensionless_files_left_out(
+    tmp_path: Path,
+) -> None:
+    # nginx-proxy's vhost.d/default_location and a Debian-style nginx/default are included by
+    # name; a Dockerfile, a LICENSE or a binary beside them is no configuration and no note.
+    write(
+        tmp_path,
+        {
+            "default_location": REFLECT,
+            "vhost.d/api.example.com": "location /v2/ {\n    " + REFLECT + "}\n",
+            "Dockerfile": "FROM nginx:1.25\nCOPY default_location /etc/nginx/vhost.d/\n",
+            "LICENSE": "Permission is hereby granted, free of charge;\n",
+        },
+    )
+    (tmp_path / "app").write_bytes(b"\x7fELF\0\0add_header x y;\n")
+    result = audit_nginx_target(str(tmp_path))
+    assert sorted(f.location.replace(f"{tmp_path}/", "") for f in result.findings) == [
+        "default_location:1",
+        "default_location:1",
+        "vhost.d/api.example.com:2",
+        "vhost.d/api.example.com:2",
+    ]
+    assert result.notes == ()
+
+
 def test_a_snippet_beside_the_site_that_includes_it_is_audited_where_included(
     tmp_path: Path,
 ) -> None:

@@ -34,7 +34,7 @@ from corsguard.audit.nginx import (
     known_directives,
     walk,
 )
-from corsguard.audit.nginx_files import FileBudget, check_regular, is_regular
+from corsguard.audit.nginx_files import FileBudget, check_regular, is_regular, read_start
 from corsguard.audit.nginx_includes import IncludeResolver, Resolution, is_glob, is_stock
 from corsguard.audit.nginx_syntax import MAX_NESTING, SyntaxProblem, parse
 from corsguard.audit.nginx_templates import (
@@ -56,6 +56,10 @@ MAX_DIRECTIVES = 1_000_000
 TABLES = frozenset({"map", "geo", "types", "split_clients", "charset_map", "match"})
 # Files a directory audit reads besides *.conf: templates, and Debian's extension-less sites.
 _SITE_DIRS = frozenset({"sites-available", "sites-enabled"})
+# nginx-proxy's per-host snippets, named for the host they serve (``vhost.d/api.example.com``).
+_VHOST_DIRS = frozenset({"vhost.d"})
+# How much of an extension-less file is read to tell whether it is nginx configuration.
+_SNIFF_BYTES = 65536
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
 _DIRECTIVE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LINE = re.compile(r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)(?:[ \t][^\n]*)?[;{]", re.M)
@@ -112,7 +116,7 @@ class Loader:
             raise NginxConfigError(f"{path}: no such file or directory") from None
         directory = os.path.isdir(path)
         if directory:
-            candidates = list(_candidates(path))
+            candidates = list(_candidates(path, self.known))
             if not candidates:
                 raise NginxConfigError(
                     f"{path}: no nginx.conf and no nginx files (*.conf, *.template, *.tpl) in "
@@ -144,11 +148,12 @@ class Loader:
         # Files that include others first: a snippet next to the site that includes it is
         # audited where it is included, not a second time, out of context, as a fragment.
         found.sort(key=lambda item: (_INCLUDERS_FIRST[item[3]], not _includes(item[1])))
+        mains = [os.path.dirname(os.path.abspath(f)) for f, _, main, _ in found if main]
         for candidate, tree, main, level in found:
             if self._real(candidate) in {self._real(f) for f in self.sites}:
                 continue  # already inlined by a root read before
             levels[candidate] = level
-            conf_prefix = os.path.dirname(os.path.abspath(candidate)) if main else audited
+            conf_prefix = (_nginx_root(candidate, mains) if directory else "") or audited
             self.resolver = IncludeResolver(prefix or conf_prefix, conf_prefix, readable)
             self.sites.setdefault(candidate, {})
             self.expanded.clear()  # includes resolve differently from another root
@@ -455,19 +460,47 @@ def _levels_of(name: str) -> set[FileLevel]:
     return levels
 
 
-def _candidates(directory: str) -> Iterator[str]:
-    """nginx.conf files first, then the other nginx files, each group in path order."""
+def _candidates(directory: str, known: frozenset[str]) -> Iterator[str]:
+    """nginx.conf files first, then the other nginx files, each group in path order.
+
+    Besides ``*.conf`` and templates, a file without an extension (``default``, ``cors_support``,
+    ``default_location``) or in nginx-proxy's ``vhost.d`` is read when its text is nginx
+    directives: such files are included by name, and a Dockerfile or LICENSE next to them is
+    not configuration, so those are left out without a note.
+    """
     files: list[str] = []
     for current, dirs, names in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
-        site_dir = os.path.basename(current) in _SITE_DIRS
+        base = os.path.basename(current)
+        site_dir = base in _SITE_DIRS
         for name in sorted(names):
             if name.startswith("."):
                 continue
+            path = os.path.join(current, name)
             if name.endswith((".conf", *TEMPLATE_SUFFIXES)) or (site_dir and "." not in name):
-                files.append(os.path.join(current, name))
+                files.append(path)
+            elif ("." not in name or base in _VHOST_DIRS) and _sniffs_as_nginx(path, known):
+                files.append(path)
     yield from (f for f in files if _is_main(f))
     yield from (f for f in files if not _is_main(f))
+
+
+def _sniffs_as_nginx(path: str, known: frozenset[str]) -> bool:
+    """A file with no telling name whose first lines are nginx directives (not binary)."""
+    start = read_start(path, _SNIFF_BYTES)
+    if start is None or b"\0" in start:
+        return False
+    return _looks_like_nginx(start.decode("utf-8", errors="replace"), known)
+
+
+def _nginx_root(file: str, mains: list[str]) -> str:
+    """The directory deployed as nginx's prefix for ``file``: that of the nearest nginx.conf
+    at or above it (``nginx/default`` next to ``nginx/nginx.conf`` includes
+    ``/etc/nginx/cors.conf`` from ``nginx/``), else the file's own for a main file, else the
+    audited directory's (the caller's default)."""
+    here = os.path.dirname(os.path.abspath(file))
+    above = [m for m in mains if here == m or here.startswith(m + os.sep)]
+    return max(above, key=len) if above else here if _is_main(file) else ""
 
 
 def _includes(tree: tuple[Directive, ...]) -> bool:
