@@ -40,6 +40,7 @@ from corsguard.audit.nginx_syntax import MAX_NESTING, SyntaxProblem, parse
 from corsguard.audit.nginx_templates import (
     TEMPLATE_SUFFIXES,
     defined_variables,
+    drop_placeholder_statements,
     is_template,
     other_template_language,
     placeholders,
@@ -61,6 +62,8 @@ _VHOST_DIRS = frozenset({"vhost.d"})
 # How much of an extension-less file is read to tell whether it is nginx configuration.
 _SNIFF_BYTES = 65536
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
+# OpenResty's directives (lua-nginx-module): a file of only these is nginx configuration.
+_OPENRESTY = re.compile(r"lua_[a-z0-9_]+|[a-z0-9_]+_by_lua(?:_block|_file)?")
 _DIRECTIVE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LINE = re.compile(r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)(?:[ \t][^\n]*)?[;{]", re.M)
 
@@ -159,6 +162,10 @@ class Loader:
             self.expanded.clear()  # includes resolve differently from another root
             top = self._expand(tree, level, 0, (candidate,)).directives
             roots.append(Directive("main", (), candidate, 0, top))
+        # A file that is not nginx on its own (only OpenResty's directives) but that a root
+        # includes was read there: it is no skipped file.
+        read = {self._real(f) for f in self.sites}
+        skipped = [s for s in skipped if self._real(s.rsplit(" (", 1)[0]) not in read]
         if skipped:
             self.notes["skipped, not nginx configuration: " + "; ".join(skipped)] = None
         if not roots:
@@ -231,7 +238,7 @@ class Loader:
         template = is_template(file)
         text = substitute(text, self.options.defines)
         self.placeholders |= placeholders(text, template=template)
-        return text
+        return drop_placeholder_statements(text)
 
     def _distinct_errors(self) -> Iterator[ParseError]:
         """Each syntax error once: a fragment read in a directory and included by a site (under
@@ -546,7 +553,7 @@ def _nginx_syntax(
         directive = stack.pop()
         if not _DIRECTIVE_NAME.fullmatch(directive.name):
             return False, directive
-        if directive.name in known:
+        if directive.name in known or _OPENRESTY.fullmatch(directive.name):
             any_known = True
             if directive.block and directive.name not in TABLES:
                 stack.extend(directive.block)
