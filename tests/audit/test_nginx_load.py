@@ -7,6 +7,7 @@ includes, globs that match nothing), the same files are checked with the real ``
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import textwrap
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from corsguard.audit import LoadOptions, audit_nginx_target
-from corsguard.audit.nginx import load
+from corsguard.audit.nginx import NginxConfigError, load
 from corsguard.cli.main import main
 from tests.support.servers import require_binary
 
@@ -532,3 +533,24 @@ def test_links_into_etc_nginx_are_followed_into_the_repository(tmp_path: Path) -
     config = load(tmp_path)
     assert config.files == (str(tmp_path / "nginx.conf"), str(tmp_path / "sites-available/app"))
     assert "CG503" in [f.code for f in audit_nginx_target(str(tmp_path)).findings]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        # the include's missing ';' makes the http block its block
+        ("events {}\ninclude cors.conf\n\nhttp {\n}\n", 2, 'directive "include" is not terminated'),
+        ("events {}\nhttp {\n    server {\n        location /;\n    }\n}\n", 4, 'no opening "{"'),
+    ],
+)
+def test_a_block_where_nginx_takes_none_and_none_where_it_needs_one_are_refused(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(text)
+    (tmp_path / "cors.conf").write_text("add_header Access-Control-Allow-Origin * always;\n")
+    with pytest.raises(NginxConfigError, match=f"nginx.conf:{line}: .*{re.escape(message)}"):
+        audit_nginx_target(str(conf))
+    result = nginx_test(tmp_path, conf)
+    assert result.returncode != 0
+    assert message in result.stderr

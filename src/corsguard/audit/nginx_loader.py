@@ -76,6 +76,8 @@ _MAIN, _HTTP, _SERVER, _SERVER_IF, _LOCATION, _LOCATION_IF = (
     0x08000000,
     0x40000000,
 )
+# NGX_CONF_BLOCK: the directive takes a { ... } block.
+_BLOCK = 0x00000100
 _LEVELS: tuple[FileLevel, ...] = ("location", "server", "http", "main")
 # A file includes files of its own level or an inner one: read outer levels first.
 _INCLUDERS_FIRST: dict[FileLevel, int] = {"main": 0, "http": 1, "server": 2, "location": 3}
@@ -206,6 +208,7 @@ class Loader:
             return None
         try:
             tree = parse(text, candidate)
+            _check_blocks(tree)
         except SyntaxProblem as problem:
             if not _looks_like_nginx(text, self.known):
                 if single:
@@ -256,6 +259,7 @@ class Loader:
         if cached is None:
             try:
                 cached = parse(self._read(file), file)
+                _check_blocks(cached)
             except SyntaxProblem as problem:
                 cached = problem
                 self.errors.append(ParseError(problem.file, problem.line, problem.message))
@@ -537,6 +541,33 @@ def _looks_like_nginx(text: str, known: frozenset[str]) -> bool:
         return False
     directives = sum(1 for found in _LINE.finditer(text) if found.group(1) in known)
     return directives * 2 >= len(lines)
+
+
+def _check_blocks(tree: tuple[Directive, ...]) -> None:
+    """Refuse a block on a directive that takes none, and a block directive without one, as
+    nginx does (``include a.conf`` missing its ';' before ``http {`` swallows the http block).
+
+    Only directives nginx knows are checked, each by its context masks; ``server`` is both
+    (an upstream's server takes no block, http's does), and unknown modules' blocks are theirs.
+    """
+    stack = list(tree)
+    while stack:
+        directive = stack.pop()
+        masks = directive_contexts(directive.name)
+        if masks and directive.name not in TABLES:
+            takes = {bool(mask & _BLOCK) for mask in masks}
+            if directive.block is not None and takes == {False}:
+                raise SyntaxProblem(
+                    directive.file,
+                    directive.line,
+                    f'directive "{directive.name}" is not terminated by ";" (it takes no block)',
+                )
+            if directive.block is None and takes == {True}:
+                raise SyntaxProblem(
+                    directive.file, directive.line, f'directive "{directive.name}" has no opening "{{"'
+                )
+            if directive.block:
+                stack.extend(directive.block)
 
 
 def _nginx_syntax(
