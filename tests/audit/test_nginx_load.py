@@ -442,7 +442,7 @@ def test_extensionless_nginx_files_are_read_and_other_extensionless_files_left_o
 def test_a_file_of_openresty_directives_is_nginx_and_not_listed_as_skipped(
     tmp_path: Path,
 ) -> None:
-    lua = "lua_shared_dict metrics 10M;\ninit_by_lua_block {\n    t = {\"a\", \"b\"}\n}\n"
+    lua = 'lua_shared_dict metrics 10M;\ninit_by_lua_block {\n    t = {"a", "b"}\n}\n'
     write(tmp_path, {"lua-init.conf": lua, "nginx.conf": "http {\n    include lua-init.conf;\n}\n"})
     alone = audit_nginx_target(str(tmp_path / "lua-init.conf"))
     assert [f.code for f in alone.findings] == ["CG515", "CG515"]

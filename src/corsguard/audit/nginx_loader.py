@@ -154,7 +154,7 @@ class Loader:
         # audited where it is included, not a second time, out of context, as a fragment.
         found.sort(key=lambda item: (_INCLUDERS_FIRST[item[3]], not _includes(item[1])))
         mains = [os.path.dirname(os.path.abspath(f)) for f, _, main, _ in found if main]
-        for candidate, tree, main, level in found:
+        for candidate, tree, _, level in found:
             if self._real(candidate) in {self._real(f) for f in self.sites}:
                 continue  # already inlined by a root read before
             levels[candidate] = level
@@ -488,9 +488,9 @@ def _candidates(directory: str, known: frozenset[str]) -> Iterator[str]:
             if name.startswith("."):
                 continue
             path = os.path.join(current, name)
-            if name.endswith((".conf", *TEMPLATE_SUFFIXES)) or (site_dir and "." not in name):
-                files.append(path)
-            elif ("." not in name or base in _VHOST_DIRS) and _sniffs_as_nginx(path, known):
+            named = name.endswith((".conf", *TEMPLATE_SUFFIXES)) or (site_dir and "." not in name)
+            sniffed = "." not in name or base in _VHOST_DIRS
+            if named or (sniffed and _sniffs_as_nginx(path, known)):
                 files.append(path)
     yield from (f for f in files if _is_main(f))
     yield from (f for f in files if not _is_main(f))
@@ -563,9 +563,8 @@ def _check_blocks(tree: tuple[Directive, ...]) -> None:
                     f'directive "{directive.name}" is not terminated by ";" (it takes no block)',
                 )
             if directive.block is None and takes == {True}:
-                raise SyntaxProblem(
-                    directive.file, directive.line, f'directive "{directive.name}" has no opening "{{"'
-                )
+                message = f'directive "{directive.name}" has no opening "{{"'
+                raise SyntaxProblem(directive.file, directive.line, message)
             if directive.block:
                 stack.extend(directive.block)
 
