@@ -15,6 +15,7 @@ from corsguard.audit.nginx_findings import Draft, finding, merged, quoted
 from corsguard.audit.nginx_if_rules import if_findings, shadowed
 from corsguard.audit.nginx_levels import PASSES, Header, Level, levels, setting
 from corsguard.audit.nginx_origins import regex_findings
+from corsguard.audit.nginx_own_origin import own_origin_servers
 from corsguard.audit.nginx_variables import Kind, Variables, analyse, names
 from corsguard.codes import audit as codes
 from corsguard.findings import Finding
@@ -54,7 +55,8 @@ def audit_nginx(config: NginxConfig) -> list[Finding]:
         variables = analyse(root, placeholders=config.placeholders)
         context = Context(variables, app_sends_cors=_reads_app_cors(root))
         found += regex_findings(root, variables)
-        tree = list(levels(root, variables))
+        own_origin = own_origin_servers(root)
+        tree = [level for level in levels(root, variables) if id(_server(level)) not in own_origin]
         never_sent = shadowed(tree)
         for level in tree:
             if id(level) in never_sent:
@@ -68,6 +70,14 @@ def audit_nginx(config: NginxConfig) -> list[Finding]:
         if source.sites
     }
     return sorted([*unparsed, *merged(found, included_at)], key=_order)
+
+
+def _server(level: Level) -> Directive | None:
+    """The server block a level is in (None for http, or a fragment's top level)."""
+    current: Level | None = level
+    while current is not None and current.directive.name != "server":
+        current = current.parent
+    return None if current is None else current.directive
 
 
 def _order(item: Finding) -> tuple[str, int, str]:
