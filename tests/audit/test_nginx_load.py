@@ -554,3 +554,33 @@ def test_a_block_where_nginx_takes_none_and_none_where_it_needs_one_are_refused(
     result = nginx_test(tmp_path, conf)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_a_skipped_go_template_lends_its_plain_map_and_geo_blocks(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "nginx.tmpl": """\
+                map $http_origin $plain {
+                    default '';
+                }
+                map $http_host $templated {
+                    {{ range .Hosts }}{{ . }} 1;{{ end }}
+                }
+                geo $internal {
+                    default 0;
+                    10.0.0.0/8 1;
+                }
+                {{ range $host := .Hosts }}
+                server { server_name {{ $host }}; }
+                {{ end }}
+                """,
+            "cors.conf": REFLECT,
+        },
+    )
+    config = load(tmp_path)
+    assert [(d.name, d.args, d.line) for d in config.definitions] == [
+        ("map", ("$http_origin", "$plain"), 1),
+        ("geo", ("$internal",), 7),
+    ]
+    assert any("nginx.tmpl (a Go or Jinja template)" in note for note in config.notes)

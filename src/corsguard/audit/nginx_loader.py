@@ -76,6 +76,8 @@ _MAIN, _HTTP, _SERVER, _SERVER_IF, _LOCATION, _LOCATION_IF = (
     0x08000000,
     0x40000000,
 )
+# A map or geo block with no template syntax ('{{') and no brace inside.
+_PLAIN_DEFINITION = re.compile(r"^[ \t]*(?:map|geo)[ \t][^{};\n]*\{[^{}]*\}", re.M)
 # NGX_CONF_BLOCK: the directive takes a { ... } block.
 _BLOCK = 0x00000100
 _LEVELS: tuple[FileLevel, ...] = ("location", "server", "http", "main")
@@ -105,6 +107,7 @@ class Loader:
         self.findings: list[Finding] = []
         self.notes: dict[str, None] = {}
         self.placeholders: set[str] = set()
+        self.definitions: list[Directive] = []
         self.unknown: dict[str, list[Directive]] = {}
         self.missing: set[tuple[str, int]] = set()
         self.count = 0
@@ -192,6 +195,7 @@ class Loader:
             findings=tuple(self.findings),
             notes=tuple(self.notes),
             placeholders=frozenset(names),
+            definitions=tuple(self.definitions),
         )
 
     def _root_tree(
@@ -205,6 +209,7 @@ class Loader:
                     "an envsubst template; render it first and audit the result"
                 )
             skipped.append(f"{candidate} (a Go or Jinja template)")
+            self.definitions += _template_definitions(text, candidate)
             return None
         try:
             tree = parse(text, candidate)
@@ -541,6 +546,19 @@ def _looks_like_nginx(text: str, known: frozenset[str]) -> bool:
         return False
     directives = sum(1 for found in _LINE.finditer(text) if found.group(1) in known)
     return directives * 2 >= len(lines)
+
+
+def _template_definitions(text: str, file: str) -> list[Directive]:
+    """The ``map`` and ``geo`` blocks of a Go or Jinja template written without template
+    syntax inside (the template renders them as they are), each at its own line."""
+    found: list[Directive] = []
+    for match in _PLAIN_DEFINITION.finditer(text):
+        lines = "\n" * text.count("\n", 0, match.start())
+        try:
+            found += parse(lines + match.group(), file)
+        except SyntaxProblem:
+            continue
+    return found
 
 
 def _check_blocks(tree: tuple[Directive, ...]) -> None:
