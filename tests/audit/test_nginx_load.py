@@ -426,6 +426,8 @@ def test_extensionless_nginx_files_are_read_and_other_extensionless_files_left_o
             "vhost.d/api.example.com": "location /v2/ {\n    " + REFLECT + "}\n",
             "Dockerfile": "FROM nginx:1.25\nCOPY default_location /etc/nginx/vhost.d/\n",
             "LICENSE": "Permission is hereby granted, free of charge;\n",
+            # looks like nginx at a glance ('if ...;', 'set ...;'), is not: no CG510 for it
+            "entrypoint": 'if [ -n "$ORIGIN" ]; then\n    set -e;\nfi\n',
         },
     )
     (tmp_path / "app").write_bytes(b"\x7fELF\0\0add_header x y;\n")
@@ -584,3 +586,12 @@ def test_a_skipped_go_template_lends_its_plain_map_and_geo_blocks(tmp_path: Path
         ("geo", ("$internal",), 7),
     ]
     assert any("nginx.tmpl (a Go or Jinja template)" in note for note in config.notes)
+
+
+def test_map_rows_named_like_directives_are_no_blocks_to_check(tmp_path: Path) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        "events {}\nhttp {\n    map $uri $kind {\n        location 1;\n        server 2;\n"
+        "    }\n    server {\n        location / { " + REFLECT + "        }\n    }\n}\n"
+    )
+    assert ("CG503", "nginx.conf:8") in codes(conf)

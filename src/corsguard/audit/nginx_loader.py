@@ -148,7 +148,12 @@ class Loader:
             if directory and not is_regular(candidate):
                 skipped.append(f"{candidate} (not a regular file)")
                 continue
-            tree = self._root_tree(candidate, single=not directory, skipped=skipped)
+            tree = self._root_tree(
+                candidate,
+                single=not directory,
+                skipped=skipped,
+                sniffed=directory and not _named(candidate),
+            )
             if tree is None:
                 continue
             main = _is_main(candidate)
@@ -199,8 +204,14 @@ class Loader:
         )
 
     def _root_tree(
-        self, candidate: str, *, single: bool, skipped: list[str]
+        self, candidate: str, *, single: bool, skipped: list[str], sniffed: bool = False
     ) -> tuple[Directive, ...] | None:
+        """The file's directives, or None when it is skipped (and listed in ``skipped``).
+
+        ``sniffed``: an extension-less file read because its first lines look like nginx; one
+        that turns out not to be (a shell script full of ``if ...;``) is left out without a
+        note or a syntax error, except in ``vhost.d``, which only holds nginx snippets.
+        """
         text = self._read(candidate)
         if is_template(candidate) and other_template_language(text):
             if single:
@@ -215,6 +226,8 @@ class Loader:
             tree = parse(text, candidate)
             _check_blocks(tree)
         except SyntaxProblem as problem:
+            if sniffed and os.path.basename(os.path.dirname(candidate)) not in _VHOST_DIRS:
+                return None
             if not _looks_like_nginx(text, self.known):
                 if single:
                     raise _foreign(candidate, None) from None
@@ -234,6 +247,8 @@ class Loader:
             return None
         nginx, odd = _nginx_syntax(tree, self.known)
         if not nginx:
+            if sniffed:
+                return None
             if single:
                 raise _foreign(candidate, odd)
             skipped.append(f"{candidate} (not nginx syntax)")
@@ -488,17 +503,23 @@ def _candidates(directory: str, known: frozenset[str]) -> Iterator[str]:
     for current, dirs, names in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
         base = os.path.basename(current)
-        site_dir = base in _SITE_DIRS
         for name in sorted(names):
             if name.startswith("."):
                 continue
             path = os.path.join(current, name)
-            named = name.endswith((".conf", *TEMPLATE_SUFFIXES)) or (site_dir and "." not in name)
+            named = _named(path)
             sniffed = "." not in name or base in _VHOST_DIRS
             if named or (sniffed and _sniffs_as_nginx(path, known)):
                 files.append(path)
     yield from (f for f in files if _is_main(f))
     yield from (f for f in files if not _is_main(f))
+
+
+def _named(path: str) -> bool:
+    """A file whose name says it is nginx configuration (or a site of Debian's layout)."""
+    name = os.path.basename(path)
+    site = os.path.basename(os.path.dirname(path)) in _SITE_DIRS and "." not in name
+    return site or name.endswith((".conf", *TEMPLATE_SUFFIXES))
 
 
 def _sniffs_as_nginx(path: str, known: frozenset[str]) -> bool:
@@ -584,7 +605,7 @@ def _check_blocks(tree: tuple[Directive, ...]) -> None:
                 message = f'directive "{directive.name}" has no opening "{{"'
                 raise SyntaxProblem(directive.file, directive.line, message)
             if directive.block:
-                stack.extend(directive.block)
+                stack.extend(directive.block)  # a known block: its children are directives
 
 
 def _nginx_syntax(
