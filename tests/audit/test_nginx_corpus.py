@@ -231,6 +231,7 @@ ACAC = "access-control-allow-credentials"
 ACAM = "access-control-allow-methods"
 MAX_AGE = "access-control-max-age"
 EXPOSE = "access-control-expose-headers"
+VARY = "vary"
 EVIL = "https://evil.example.net"
 
 # One row per case: the requests that show what its findings (or their absence) claim.
@@ -310,6 +311,11 @@ OBSERVED: dict[str, list[Probe]] = {
         Probe("OPTIONS", "/", 204, {ACAO: ["*"], ACAM: ["GET, POST, OPTIONS"]}),
         # CG502: a 404 without 'always' loses Allow-Origin.
         Probe("GET", "/missing", 404, {ACAO: []}),
+    ],
+    "error-page-named-preflight-clean": [
+        # Clean: only OPTIONS reaches the named location (469 is no status of nginx's own).
+        Probe("OPTIONS", "/app.js", 204, {ACAO: [APP_ORIGIN], ACAM: ["GET, HEAD"], VARY: []}),
+        Probe("GET", "/app.js", 200, {ACAO: [APP_ORIGIN], ACAM: [], VARY: ["Origin"]}),
     ],
     "preflight-return-before-add-header-clean": [
         # Clean: add_header after 'return' still applies; 204 is covered without 'always'.

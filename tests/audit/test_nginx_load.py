@@ -7,6 +7,7 @@ includes, globs that match nothing), the same files are checked with the real ``
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import textwrap
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from corsguard.audit import LoadOptions, audit_nginx_target
-from corsguard.audit.nginx import load
+from corsguard.audit.nginx import NginxConfigError, load
 from corsguard.cli.main import main
 from tests.support.servers import require_binary
 
@@ -413,6 +414,43 @@ def test_a_directory_audits_its_nginx_files_and_lists_what_it_skipped(tmp_path: 
     assert "supervisord.conf" in note
 
 
+def test_extensionless_nginx_files_are_read_and_other_extensionless_files_left_out(
+    tmp_path: Path,
+) -> None:
+    # nginx-proxy's vhost.d/default_location and a Debian-style nginx/default are included by
+    # name; a Dockerfile, a LICENSE or a binary beside them is no configuration and no note.
+    write(
+        tmp_path,
+        {
+            "default_location": REFLECT,
+            "vhost.d/api.example.com": "location /v2/ {\n    " + REFLECT + "}\n",
+            "Dockerfile": "FROM nginx:1.25\nCOPY default_location /etc/nginx/vhost.d/\n",
+            "LICENSE": "Permission is hereby granted, free of charge;\n",
+            # looks like nginx at a glance ('if ...;', 'set ...;'), is not: no CG510 for it
+            "entrypoint": 'if [ -n "$ORIGIN" ]; then\n    set -e;\nfi\n',
+        },
+    )
+    (tmp_path / "app").write_bytes(b"\x7fELF\0\0add_header x y;\n")
+    result = audit_nginx_target(str(tmp_path))
+    assert sorted(f.location.replace(f"{tmp_path}/", "") for f in result.findings) == [
+        "default_location:1",
+        "default_location:1",
+        "vhost.d/api.example.com:2",
+        "vhost.d/api.example.com:2",
+    ]
+    assert result.notes == ()
+
+
+def test_a_file_of_openresty_directives_is_nginx_and_not_listed_as_skipped(
+    tmp_path: Path,
+) -> None:
+    lua = 'lua_shared_dict metrics 10M;\ninit_by_lua_block {\n    t = {"a", "b"}\n}\n'
+    write(tmp_path, {"lua-init.conf": lua, "nginx.conf": "http {\n    include lua-init.conf;\n}\n"})
+    alone = audit_nginx_target(str(tmp_path / "lua-init.conf"))
+    assert [f.code for f in alone.findings] == ["CG515", "CG515"]
+    assert not any("skipped" in note for note in audit_nginx_target(str(tmp_path)).notes)
+
+
 def test_a_snippet_beside_the_site_that_includes_it_is_audited_where_included(
     tmp_path: Path,
 ) -> None:
@@ -497,3 +535,63 @@ def test_links_into_etc_nginx_are_followed_into_the_repository(tmp_path: Path) -
     config = load(tmp_path)
     assert config.files == (str(tmp_path / "nginx.conf"), str(tmp_path / "sites-available/app"))
     assert "CG503" in [f.code for f in audit_nginx_target(str(tmp_path)).findings]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        # the include's missing ';' makes the http block its block
+        ("events {}\ninclude cors.conf\n\nhttp {\n}\n", 2, 'directive "include" is not terminated'),
+        ("events {}\nhttp {\n    server {\n        location /;\n    }\n}\n", 4, 'no opening "{"'),
+    ],
+)
+def test_a_block_where_nginx_takes_none_and_none_where_it_needs_one_are_refused(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(text)
+    (tmp_path / "cors.conf").write_text("add_header Access-Control-Allow-Origin * always;\n")
+    with pytest.raises(NginxConfigError, match=f"nginx.conf:{line}: .*{re.escape(message)}"):
+        audit_nginx_target(str(conf))
+    result = nginx_test(tmp_path, conf)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_a_skipped_go_template_lends_its_plain_map_and_geo_blocks(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "nginx.tmpl": """\
+                map $http_origin $plain {
+                    default '';
+                }
+                map $http_host $templated {
+                    {{ range .Hosts }}{{ . }} 1;{{ end }}
+                }
+                geo $internal {
+                    default 0;
+                    10.0.0.0/8 1;
+                }
+                {{ range $host := .Hosts }}
+                server { server_name {{ $host }}; }
+                {{ end }}
+                """,
+            "cors.conf": REFLECT,
+        },
+    )
+    config = load(tmp_path)
+    assert [(d.name, d.args, d.line) for d in config.definitions] == [
+        ("map", ("$http_origin", "$plain"), 1),
+        ("geo", ("$internal",), 7),
+    ]
+    assert any("nginx.tmpl (a Go or Jinja template)" in note for note in config.notes)
+
+
+def test_map_rows_named_like_directives_are_no_blocks_to_check(tmp_path: Path) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        "events {}\nhttp {\n    map $uri $kind {\n        location 1;\n        server 2;\n"
+        "    }\n    server {\n        location / { " + REFLECT + "        }\n    }\n}\n"
+    )
+    assert ("CG503", "nginx.conf:8") in codes(conf)

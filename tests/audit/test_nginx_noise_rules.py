@@ -194,6 +194,34 @@ ROWS = [
             }""",
         id="CG506-not-for-credentials-next-to-a-wildcard-nor-methods-on-actual-responses",
     ),
+    pytest.param(
+        """
+            server_name a.example.com;
+            location /api/ {
+                add_header Access-Control-Allow-Origin https://a.example.com;
+                proxy_pass http://127.0.0.1:8000;
+            }""",
+        id="nothing-where-the-only-origin-granted-is-the-servers-own",
+    ),
+    pytest.param(
+        """
+            listen 8081 default_server;
+            server_name a.example.com;
+            location /api/ {
+                add_header Access-Control-Allow-Origin https://a.example.com;  # expect: CG501 CG502
+                proxy_pass http://127.0.0.1:8000;
+            }""",
+        id="own-origin-on-a-default-server-is-cross-origin-under-another-host",
+    ),
+    pytest.param(
+        """
+            server_name a.example.com;
+            location /api/ {
+                add_header Access-Control-Allow-Origin https://b.example.com;  # expect: CG501 CG502
+                proxy_pass http://127.0.0.1:8000;
+            }""",
+        id="another-origin-on-a-one-name-server-is-audited",
+    ),
 ]
 
 MAPS = """

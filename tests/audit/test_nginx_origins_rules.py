@@ -49,6 +49,42 @@ ROWS = [
     pytest.param(
         config(
             """
+        map $upstream_http_access_control_allow_origin $corsorigin {
+            default '';
+            '' $http_origin;
+        }
+        map $upstream_http_access_control_allow_credentials $corscreds {
+            default '';
+            '' 'true';
+        }""",
+            """
+                add_header Access-Control-Allow-Origin $corsorigin always;  # expect: CG504
+                add_header Access-Control-Allow-Credentials $corscreds always;
+                add_header Vary Origin always;""",
+        ),
+        id="CG504-credentials-from-a-map-that-can-say-true",
+    ),
+    pytest.param(
+        config(
+            """
+        map $upstream_http_access_control_allow_origin $corsorigin {
+            default '';
+            '' $http_origin;
+        }
+        map $http_x_internal $corscreds {
+            default 'false';
+            1 'no';
+        }""",
+            """
+                add_header Access-Control-Allow-Origin $corsorigin always;  # expect: CG503
+                add_header Access-Control-Allow-Credentials $corscreds always;
+                add_header Vary Origin always;""",
+        ),
+        id="CG503-credentials-from-a-map-that-never-says-true",
+    ),
+    pytest.param(
+        config(
+            """
         map $http_origin $origin_ok {
             default 0;
             "~^https://app\\.example\\.com$" 1;

@@ -135,6 +135,9 @@ class NginxConfig:
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()
     placeholders: frozenset[str] = frozenset()
+    # map and geo blocks read from a Go template the directory audit skipped (nginx-proxy's
+    # nginx.tmpl defines the variables its vhost.d snippets use): they resolve variables only.
+    definitions: tuple[Directive, ...] = ()
 
     def source(self, path: str) -> SourceFile | None:
         """How the file ``path`` (as in ``Directive.file``) is used, if it was read."""

@@ -87,5 +87,20 @@ def is_regular(path: str) -> bool:
         return False
 
 
+def read_start(path: str, limit: int) -> bytes | None:
+    """The first ``limit`` bytes of a regular file, or None for anything else or an error."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        try:
+            return handle.read(limit)
+        except OSError:
+            return None
+
+
 def _size(count: int) -> str:
     return f"{count / MIB:.0f} MiB" if count >= MIB else f"{count:,} bytes"

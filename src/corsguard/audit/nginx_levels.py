@@ -45,6 +45,13 @@ _BODY = frozenset(
 _SERVER_BODY = frozenset({"location", "listen", "server_name"})
 # Simple directives whose value an inner level inherits, as the rules need them.
 SETTINGS = frozenset({"proxy_intercept_errors", "error_page"})
+# Statuses nginx answers with itself (ngx_http_special_response.c): an error_page for one of
+# them is reached by more than a 'return'.
+NGINX_STATUSES = frozenset(
+    {"400", "401", "402", "403", "404", "405", "406", "408", "409", "410", "411", "412", "413",
+     "414", "415", "416", "421", "429", "494", "495", "496", "497", "498", "499", "500", "501",
+     "502", "503", "504", "505", "507"}
+)  # fmt: skip
 # ngx_http_headers_module: add_header without 'always' applies to these statuses.
 ADD_HEADER_STATUSES = frozenset(
     {"200", "201", "204", "206", "301", "302", "303", "304", "307", "308"}
@@ -75,7 +82,7 @@ class Level:
     merge: bool
     guarded: bool  # inside an 'if' that checks the request's Origin
     handler: Directive | None  # the *_pass that produces the response, when one does
-    options_only: bool = False  # an 'if' only OPTIONS requests can match
+    options_only: bool = False  # an 'if' (or a named location) only OPTIONS requests reach
     replaced: tuple[Header, ...] = ()  # more_set_headers (headers-more) in effect at this level
     settings: Mapping[str, Directive] = field(default_factory=dict)  # see SETTINGS
     # The 'return' nginx answers with here: an application never sees these requests.
@@ -125,10 +132,38 @@ def levels(root: Directive, variables: Variables) -> Iterator[Level]:
     """Every level under ``root``, the root itself first when it is a fragment's body."""
     top = Level(root, "main", (), (), {}, False, False, None)
     body = fragment_body(root)
+    named = preflight_locations(root, variables)
     if body is not None:
-        top = _level(root, top, variables, label=f"{PurePath(root.file).name} ({body} body)")
+        label = f"{PurePath(root.file).name} ({body} body)"
+        top = _level(root, top, variables, named, label=label)
         yield top
-    yield from _walk(top, variables)
+    yield from _walk(top, variables, named)
+
+
+def preflight_locations(root: Directive, variables: Variables) -> frozenset[str]:
+    """Named locations only preflights reach: ``error_page 469 = @cors_preflight`` where every
+    ``return 469`` is in an OPTIONS-only 'if', and 469 is no status nginx answers with itself."""
+    returns: dict[str, list[bool]] = {}
+    targets: dict[str, set[str]] = {}
+    stack = [(root, False)]
+    while stack:
+        directive, in_options = stack.pop()
+        args = directive.args
+        if directive.name == "return" and args and args[0].isdigit():
+            returns.setdefault(args[0], []).append(in_options)
+        elif directive.name == "error_page" and len(args) >= 2 and args[-1].startswith("@"):
+            targets.setdefault(args[-1], set()).update(a for a in args[:-1] if a.isdigit())
+        inner = in_options or (directive.name == "if" and _options_only(args, variables))
+        stack.extend((child, inner) for child in directive.block or ())
+    return frozenset(
+        name
+        for name, statuses in targets.items()
+        if statuses
+        and all(
+            status not in NGINX_STATUSES and returns.get(status) and all(returns[status])
+            for status in statuses
+        )
+    )
 
 
 def fragment_body(root: Directive) -> str | None:
@@ -144,16 +179,18 @@ def fragment_body(root: Directive) -> str | None:
     return "server" if names & _SERVER_BODY else "location"
 
 
-def _walk(parent: Level, variables: Variables) -> Iterator[Level]:
+def _walk(parent: Level, variables: Variables, named: frozenset[str]) -> Iterator[Level]:
     for child in parent.directive.block or ():
         if child.name not in LEVELS or child.block is None:
             continue
-        level = _level(child, parent, variables, label=_label(child, parent))
+        level = _level(child, parent, variables, named, label=_label(child, parent))
         yield level
-        yield from _walk(level, variables)
+        yield from _walk(level, variables, named)
 
 
-def _level(child: Directive, parent: Level, variables: Variables, *, label: str) -> Level:
+def _level(
+    child: Directive, parent: Level, variables: Variables, named: frozenset[str], *, label: str
+) -> Level:
     by_name: dict[str, list[Directive]] = {}
     for directive in child.block or ():
         by_name.setdefault(directive.name, []).append(directive)
@@ -177,7 +214,9 @@ def _level(child: Directive, parent: Level, variables: Variables, *, label: str)
     handler = next((by_name[name][0] for name in _PASS_NAMES.intersection(by_name)), None)
     if handler is None and child.name == "if":
         handler = parent.handler  # an 'if' keeps its location's content handler
-    options_only = child.name == "if" and _options_only(child.args, variables)
+    options_only = (child.name == "if" and _options_only(child.args, variables)) or (
+        child.name == "location" and child.args[:1] != () and child.args[0] in named
+    )
     # headers-more appends a level's more_set_headers to the enclosing level's.
     replaced = parent.replaced
     if "more_set_headers" in by_name:

@@ -34,12 +34,13 @@ from corsguard.audit.nginx import (
     known_directives,
     walk,
 )
-from corsguard.audit.nginx_files import FileBudget, check_regular, is_regular
+from corsguard.audit.nginx_files import FileBudget, check_regular, is_regular, read_start
 from corsguard.audit.nginx_includes import IncludeResolver, Resolution, is_glob, is_stock
 from corsguard.audit.nginx_syntax import MAX_NESTING, SyntaxProblem, parse
 from corsguard.audit.nginx_templates import (
     TEMPLATE_SUFFIXES,
     defined_variables,
+    drop_placeholder_statements,
     is_template,
     other_template_language,
     placeholders,
@@ -56,7 +57,13 @@ MAX_DIRECTIVES = 1_000_000
 TABLES = frozenset({"map", "geo", "types", "split_clients", "charset_map", "match"})
 # Files a directory audit reads besides *.conf: templates, and Debian's extension-less sites.
 _SITE_DIRS = frozenset({"sites-available", "sites-enabled"})
+# nginx-proxy's per-host snippets, named for the host they serve (``vhost.d/api.example.com``).
+_VHOST_DIRS = frozenset({"vhost.d"})
+# How much of an extension-less file is read to tell whether it is nginx configuration.
+_SNIFF_BYTES = 65536
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
+# OpenResty's directives (lua-nginx-module): a file of only these is nginx configuration.
+_OPENRESTY = re.compile(r"lua_[a-z0-9_]+|[a-z0-9_]+_by_lua(?:_block|_file)?")
 _DIRECTIVE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LINE = re.compile(r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)(?:[ \t][^\n]*)?[;{]", re.M)
 
@@ -69,6 +76,10 @@ _MAIN, _HTTP, _SERVER, _SERVER_IF, _LOCATION, _LOCATION_IF = (
     0x08000000,
     0x40000000,
 )
+# A map or geo block with no template syntax ('{{') and no brace inside.
+_PLAIN_DEFINITION = re.compile(r"^[ \t]*(?:map|geo)[ \t][^{};\n]*\{[^{}]*\}", re.M)
+# NGX_CONF_BLOCK: the directive takes a { ... } block.
+_BLOCK = 0x00000100
 _LEVELS: tuple[FileLevel, ...] = ("location", "server", "http", "main")
 # A file includes files of its own level or an inner one: read outer levels first.
 _INCLUDERS_FIRST: dict[FileLevel, int] = {"main": 0, "http": 1, "server": 2, "location": 3}
@@ -96,6 +107,7 @@ class Loader:
         self.findings: list[Finding] = []
         self.notes: dict[str, None] = {}
         self.placeholders: set[str] = set()
+        self.definitions: list[Directive] = []
         self.unknown: dict[str, list[Directive]] = {}
         self.missing: set[tuple[str, int]] = set()
         self.count = 0
@@ -112,7 +124,7 @@ class Loader:
             raise NginxConfigError(f"{path}: no such file or directory") from None
         directory = os.path.isdir(path)
         if directory:
-            candidates = list(_candidates(path))
+            candidates = list(_candidates(path, self.known))
             if not candidates:
                 raise NginxConfigError(
                     f"{path}: no nginx.conf and no nginx files (*.conf, *.template, *.tpl) in "
@@ -136,7 +148,12 @@ class Loader:
             if directory and not is_regular(candidate):
                 skipped.append(f"{candidate} (not a regular file)")
                 continue
-            tree = self._root_tree(candidate, single=not directory, skipped=skipped)
+            tree = self._root_tree(
+                candidate,
+                single=not directory,
+                skipped=skipped,
+                sniffed=directory and not _named(candidate),
+            )
             if tree is None:
                 continue
             main = _is_main(candidate)
@@ -144,16 +161,21 @@ class Loader:
         # Files that include others first: a snippet next to the site that includes it is
         # audited where it is included, not a second time, out of context, as a fragment.
         found.sort(key=lambda item: (_INCLUDERS_FIRST[item[3]], not _includes(item[1])))
-        for candidate, tree, main, level in found:
+        mains = [os.path.dirname(os.path.abspath(f)) for f, _, main, _ in found if main]
+        for candidate, tree, _, level in found:
             if self._real(candidate) in {self._real(f) for f in self.sites}:
                 continue  # already inlined by a root read before
             levels[candidate] = level
-            conf_prefix = os.path.dirname(os.path.abspath(candidate)) if main else audited
+            conf_prefix = (_nginx_root(candidate, mains) if directory else "") or audited
             self.resolver = IncludeResolver(prefix or conf_prefix, conf_prefix, readable)
             self.sites.setdefault(candidate, {})
             self.expanded.clear()  # includes resolve differently from another root
             top = self._expand(tree, level, 0, (candidate,)).directives
             roots.append(Directive("main", (), candidate, 0, top))
+        # A file that is not nginx on its own (only OpenResty's directives) but that a root
+        # includes was read there: it is no skipped file.
+        read = {self._real(f) for f in self.sites}
+        skipped = [s for s in skipped if self._real(s.rsplit(" (", 1)[0]) not in read]
         if skipped:
             self.notes["skipped, not nginx configuration: " + "; ".join(skipped)] = None
         if not roots:
@@ -178,11 +200,18 @@ class Loader:
             findings=tuple(self.findings),
             notes=tuple(self.notes),
             placeholders=frozenset(names),
+            definitions=tuple(self.definitions),
         )
 
     def _root_tree(
-        self, candidate: str, *, single: bool, skipped: list[str]
+        self, candidate: str, *, single: bool, skipped: list[str], sniffed: bool = False
     ) -> tuple[Directive, ...] | None:
+        """The file's directives, or None when it is skipped (and listed in ``skipped``).
+
+        ``sniffed``: an extension-less file read because its first lines look like nginx; one
+        that turns out not to be (a shell script full of ``if ...;``) is left out without a
+        note or a syntax error, except in ``vhost.d``, which only holds nginx snippets.
+        """
         text = self._read(candidate)
         if is_template(candidate) and other_template_language(text):
             if single:
@@ -191,10 +220,14 @@ class Loader:
                     "an envsubst template; render it first and audit the result"
                 )
             skipped.append(f"{candidate} (a Go or Jinja template)")
+            self.definitions += _template_definitions(text, candidate)
             return None
         try:
             tree = parse(text, candidate)
+            _check_blocks(tree)
         except SyntaxProblem as problem:
+            if sniffed and os.path.basename(os.path.dirname(candidate)) not in _VHOST_DIRS:
+                return None
             if not _looks_like_nginx(text, self.known):
                 if single:
                     raise _foreign(candidate, None) from None
@@ -214,6 +247,8 @@ class Loader:
             return None
         nginx, odd = _nginx_syntax(tree, self.known)
         if not nginx:
+            if sniffed:
+                return None
             if single:
                 raise _foreign(candidate, odd)
             skipped.append(f"{candidate} (not nginx syntax)")
@@ -226,7 +261,7 @@ class Loader:
         template = is_template(file)
         text = substitute(text, self.options.defines)
         self.placeholders |= placeholders(text, template=template)
-        return text
+        return drop_placeholder_statements(text)
 
     def _distinct_errors(self) -> Iterator[ParseError]:
         """Each syntax error once: a fragment read in a directory and included by a site (under
@@ -244,6 +279,7 @@ class Loader:
         if cached is None:
             try:
                 cached = parse(self._read(file), file)
+                _check_blocks(cached)
             except SyntaxProblem as problem:
                 cached = problem
                 self.errors.append(ParseError(problem.file, problem.line, problem.message))
@@ -455,19 +491,53 @@ def _levels_of(name: str) -> set[FileLevel]:
     return levels
 
 
-def _candidates(directory: str) -> Iterator[str]:
-    """nginx.conf files first, then the other nginx files, each group in path order."""
+def _candidates(directory: str, known: frozenset[str]) -> Iterator[str]:
+    """nginx.conf files first, then the other nginx files, each group in path order.
+
+    Besides ``*.conf`` and templates, a file without an extension (``default``, ``cors_support``,
+    ``default_location``) or in nginx-proxy's ``vhost.d`` is read when its text is nginx
+    directives: such files are included by name, and a Dockerfile or LICENSE next to them is
+    not configuration, so those are left out without a note.
+    """
     files: list[str] = []
     for current, dirs, names in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
-        site_dir = os.path.basename(current) in _SITE_DIRS
+        base = os.path.basename(current)
         for name in sorted(names):
             if name.startswith("."):
                 continue
-            if name.endswith((".conf", *TEMPLATE_SUFFIXES)) or (site_dir and "." not in name):
-                files.append(os.path.join(current, name))
+            path = os.path.join(current, name)
+            named = _named(path)
+            sniffed = "." not in name or base in _VHOST_DIRS
+            if named or (sniffed and _sniffs_as_nginx(path, known)):
+                files.append(path)
     yield from (f for f in files if _is_main(f))
     yield from (f for f in files if not _is_main(f))
+
+
+def _named(path: str) -> bool:
+    """A file whose name says it is nginx configuration (or a site of Debian's layout)."""
+    name = os.path.basename(path)
+    site = os.path.basename(os.path.dirname(path)) in _SITE_DIRS and "." not in name
+    return site or name.endswith((".conf", *TEMPLATE_SUFFIXES))
+
+
+def _sniffs_as_nginx(path: str, known: frozenset[str]) -> bool:
+    """A file with no telling name whose first lines are nginx directives (not binary)."""
+    start = read_start(path, _SNIFF_BYTES)
+    if start is None or b"\0" in start:
+        return False
+    return _looks_like_nginx(start.decode("utf-8", errors="replace"), known)
+
+
+def _nginx_root(file: str, mains: list[str]) -> str:
+    """The directory deployed as nginx's prefix for ``file``: that of the nearest nginx.conf
+    at or above it (``nginx/default`` next to ``nginx/nginx.conf`` includes
+    ``/etc/nginx/cors.conf`` from ``nginx/``), else the file's own for a main file, else the
+    audited directory's (the caller's default)."""
+    here = os.path.dirname(os.path.abspath(file))
+    above = [m for m in mains if here == m or here.startswith(m + os.sep)]
+    return max(above, key=len) if above else here if _is_main(file) else ""
 
 
 def _includes(tree: tuple[Directive, ...]) -> bool:
@@ -499,6 +569,45 @@ def _looks_like_nginx(text: str, known: frozenset[str]) -> bool:
     return directives * 2 >= len(lines)
 
 
+def _template_definitions(text: str, file: str) -> list[Directive]:
+    """The ``map`` and ``geo`` blocks of a Go or Jinja template written without template
+    syntax inside (the template renders them as they are), each at its own line."""
+    found: list[Directive] = []
+    for match in _PLAIN_DEFINITION.finditer(text):
+        lines = "\n" * text.count("\n", 0, match.start())
+        try:
+            found += parse(lines + match.group(), file)
+        except SyntaxProblem:
+            continue
+    return found
+
+
+def _check_blocks(tree: tuple[Directive, ...]) -> None:
+    """Refuse a block on a directive that takes none, and a block directive without one, as
+    nginx does (``include a.conf`` missing its ';' before ``http {`` swallows the http block).
+
+    Only directives nginx knows are checked, each by its context masks; ``server`` is both
+    (an upstream's server takes no block, http's does), and unknown modules' blocks are theirs.
+    """
+    stack = list(tree)
+    while stack:
+        directive = stack.pop()
+        masks = directive_contexts(directive.name)
+        if masks and directive.name not in TABLES:
+            takes = {bool(mask & _BLOCK) for mask in masks}
+            if directive.block is not None and takes == {False}:
+                raise SyntaxProblem(
+                    directive.file,
+                    directive.line,
+                    f'directive "{directive.name}" is not terminated by ";" (it takes no block)',
+                )
+            if directive.block is None and takes == {True}:
+                message = f'directive "{directive.name}" has no opening "{{"'
+                raise SyntaxProblem(directive.file, directive.line, message)
+            if directive.block:
+                stack.extend(directive.block)  # a known block: its children are directives
+
+
 def _nginx_syntax(
     tree: tuple[Directive, ...], known: frozenset[str]
 ) -> tuple[bool, Directive | None]:
@@ -513,7 +622,7 @@ def _nginx_syntax(
         directive = stack.pop()
         if not _DIRECTIVE_NAME.fullmatch(directive.name):
             return False, directive
-        if directive.name in known:
+        if directive.name in known or _OPENRESTY.fullmatch(directive.name):
             any_known = True
             if directive.block and directive.name not in TABLES:
                 stack.extend(directive.block)

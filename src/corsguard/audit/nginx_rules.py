@@ -15,6 +15,7 @@ from corsguard.audit.nginx_findings import Draft, finding, merged, quoted
 from corsguard.audit.nginx_if_rules import if_findings, shadowed
 from corsguard.audit.nginx_levels import PASSES, Header, Level, levels, setting
 from corsguard.audit.nginx_origins import regex_findings
+from corsguard.audit.nginx_own_origin import own_origin_servers
 from corsguard.audit.nginx_variables import Kind, Variables, analyse, names
 from corsguard.codes import audit as codes
 from corsguard.findings import Finding
@@ -51,10 +52,15 @@ def audit_nginx(config: NginxConfig) -> list[Finding]:
     ]
     found: list[Draft] = []
     for root in config.roots:
-        variables = analyse(root, placeholders=config.placeholders)
+        defined = root
+        if config.definitions:
+            top = (*config.definitions, *(root.block or ()))
+            defined = Directive(root.name, root.args, root.file, root.line, top)
+        variables = analyse(defined, placeholders=config.placeholders)
         context = Context(variables, app_sends_cors=_reads_app_cors(root))
         found += regex_findings(root, variables)
-        tree = list(levels(root, variables))
+        own_origin = own_origin_servers(root)
+        tree = [level for level in levels(root, variables) if id(_server(level)) not in own_origin]
         never_sent = shadowed(tree)
         for level in tree:
             if id(level) in never_sent:
@@ -68,6 +74,14 @@ def audit_nginx(config: NginxConfig) -> list[Finding]:
         if source.sites
     }
     return sorted([*unparsed, *merged(found, included_at)], key=_order)
+
+
+def _server(level: Level) -> Directive | None:
+    """The server block a level is in (None for http, or a fragment's top level)."""
+    current: Level | None = level
+    while current is not None and current.directive.name != "server":
+        current = current.parent
+    return None if current is None else current.directive
 
 
 def _order(item: Finding) -> tuple[str, int, str]:
@@ -97,9 +111,23 @@ def _reads_app_cors(root: Directive) -> bool:
     return False
 
 
-def _credentials(level: Level) -> bool:
-    headers = (*level.headers, *level.replaced)
-    return any(h.name == ACAC and h.value.lower() == "true" for h in headers)
+def _credentials(level: Level, variables: Variables) -> bool:
+    """Allow-Credentials: true is in effect, written as such or as a variable a map, geo or set
+    can make 'true' (``map $upstream_http_access_control_allow_credentials $cors_creds
+    { '' 'true'; }``)."""
+    for header in (*level.headers, *level.replaced):
+        if header.name != ACAC:
+            continue
+        if header.value.lower() == "true" or _may_be_true(header.value, variables):
+            return True
+    return False
+
+
+def _may_be_true(value: str, variables: Variables) -> bool:
+    used = names(value)
+    if len(used) != 1 or value not in (f"${used[0]}", f"${{{used[0]}}}"):
+        return False
+    return any(a.target == used[0] and a.value.lower() == "true" for a in variables.assignments)
 
 
 def _allow_origins(level: Level) -> list[Header]:
@@ -143,7 +171,7 @@ def not_always(level: Level, context: Context) -> list[Draft]:
 def reflected(level: Level, context: Context) -> list[Draft]:
     """CG503/CG504: the Origin echoed unchecked, through any chain of set/map."""
     found = []
-    credentials = _credentials(level)
+    credentials = _credentials(level, context.variables)
     for header in _allow_origins(level):
         if context.variables.kind(header.value, guarded=level.guarded) is not Kind.REFLECTED:
             continue
@@ -164,7 +192,7 @@ def reflected(level: Level, context: Context) -> list[Draft]:
 
 def wildcard_credentials(level: Level, context: Context) -> list[Draft]:
     """CG509: '*' with credentials, refused by browsers on credentialed requests."""
-    if not _credentials(level):
+    if not _credentials(level, context.variables):
         return []
     return [
         finding(

@@ -48,6 +48,30 @@ def substitute(text: str, defines: Mapping[str, str]) -> str:
     return _BARE.sub(replace, _BRACED.sub(replace, text))
 
 
+def drop_placeholder_statements(text: str) -> str:
+    """``text`` with every line that is only a ``${NAME}`` placeholder, where a directive would
+    start, blanked (the line kept, so line numbers hold).
+
+    ``${ALLOW_CIDRS}`` alone on a line stands for whole directives the deployment writes in
+    (``allow 10.1.0.0/16;``, or nothing): read as written it would be a directive named
+    ``${ALLOW_CIDRS}`` swallowing the next line's, which no nginx module defines.
+    """
+    if "${" not in text:
+        return text
+    lines = text.split("\n")
+    statement_start = True
+    for index, line in enumerate(lines):
+        code = line.split("#", 1)[0].strip()
+        if not code:
+            continue
+        found = _BRACED.fullmatch(code)
+        if statement_start and found and _PLACEHOLDER.fullmatch(found.group(1)):
+            lines[index] = ""
+            continue
+        statement_start = code.endswith((";", "{", "}"))
+    return "\n".join(lines)
+
+
 def placeholders(text: str, *, template: bool) -> set[str]:
     """The placeholder names written in ``text`` (before nginx's own definitions are removed)."""
     if "$" not in text:
