@@ -49,7 +49,7 @@ NAMED_PAGE = "https://app.example.test"
 PLAIN_NAMED_PAGE = "http://app.example.test"
 
 
-SCENARIOS = (
+LISTED = (
     Scenario("default-lax-same-site", LOCAL_PAGE, "localhost", "s=1; Path=/; SameSite=lax"),
     Scenario("default-lax-localhost-vs-127", LOCAL_PAGE, "127.0.0.1", "s=1; Path=/; SameSite=lax"),
     Scenario("unspecified-cross-site", PUBLIC_PAGE, "127.0.0.1", "s=1; Path=/"),
@@ -176,6 +176,37 @@ SCENARIOS = (
 )
 
 
+# The cross product: cookie attributes × the relationship between page and API, with
+# credentials included; then the other credentials modes for each relationship.
+RELATIONSHIPS = {
+    "same-site": (NAMED_PAGE, "api.example.test", "https"),
+    "cross-site": (PUBLIC_PAGE, "api.example.test", "https"),
+    "http-page-https-api": (PLAIN_NAMED_PAGE, "api.example.test", "https"),
+    "localhost-127": (LOCAL_PAGE, "127.0.0.1", "http"),
+}
+ATTRIBUTES = {
+    "unspecified": "s=1; Path=/",
+    "lax": "s=1; Path=/; SameSite=Lax",
+    "strict": "s=1; Path=/; SameSite=Strict",
+    "none-secure": "s=1; Path=/; SameSite=None; Secure",
+    "none-insecure": "s=1; Path=/; SameSite=None",
+    "secure": "s=1; Path=/; Secure",
+    "partitioned": "s=1; Path=/; SameSite=None; Secure; Partitioned",
+    "host-prefix": "__Host-s=1; Path=/; Secure; SameSite=None",
+    "parent-domain": "s=1; Path=/; Domain=example.test; SameSite=None; Secure",
+}
+CROSS_PRODUCT = tuple(
+    Scenario(f"x-{relation}-{attribute}", page, host, line, scheme=scheme)
+    for relation, (page, host, scheme) in RELATIONSHIPS.items()
+    for attribute, line in ATTRIBUTES.items()
+) + tuple(
+    Scenario(f"x-{relation}-{mode}", page, host, ATTRIBUTES["none-secure"], mode, scheme=scheme)
+    for relation, (page, host, scheme) in RELATIONSHIPS.items()
+    for mode in ("omit", "same-origin")
+)
+SCENARIOS = LISTED + CROSS_PRODUCT
+
+
 async def cookie_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     """``/<slug>/<path>``: the scenario's Set-Cookie, CORS headers unless the slug says not."""
     slug = scope["path"].split("/")[1]
@@ -285,3 +316,29 @@ def test_a_missing_rule_is_caught(
     rules = tuple(r for r in store.STOPPING_RULES if r is not store.invalid_domain)
     monkeypatch.setattr(store, "STOPPING_RULES", rules)
     assert disagreements(scenario, url, setting, real) != []
+
+
+def test_a_missing_cross_site_rule_is_caught(
+    ports: dict[str, int],
+    browser: tuple[ThirdPartyCookies, Chromium],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the rule that decides a cross-site response under each setting (SameSite when
+    third-party cookies are allowed, the blocking itself when not), the model stores what an
+    http page never gets from its https API, and the suite says so."""
+    setting, chromium = browser
+    scenario = next(s for s in SCENARIOS if s.slug == "x-http-page-https-api-unspecified")
+    url = url_of(scenario, ports)
+    real = observe(chromium, scenario, url)
+    if setting == "allow":
+        collected = tuple(r for r in store.COLLECTED_RULES if r is not store.same_site_cross_site)
+        monkeypatch.setattr(store, "COLLECTED_RULES", collected)
+    else:
+        stopping = tuple(r for r in store.STOPPING_RULES if r is not store.third_party_blocked)
+        monkeypatch.setattr(store, "STOPPING_RULES", stopping)
+    assert disagreements(scenario, url, setting, real) != []
+
+
+def test_the_suite_covers_the_cross_product() -> None:
+    assert len(SCENARIOS) >= 80
+    assert len({s.slug for s in SCENARIOS}) == len(SCENARIOS)
