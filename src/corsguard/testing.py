@@ -215,6 +215,8 @@ def assert_cookie(
         message = f"{where}: the response sets no such cookie (cookies set: {others})"
         if not verdict.allowed and verdict.status is None:
             message += f"; the request was blocked first ({_outcome(verdict)})"
+        elif verdict.status is not None and not 200 <= verdict.status < 400:
+            message += f"; the route answered {verdict.status}"
         raise CookieAssertionError(message, cookies)
     cookie = named[-1]  # the last line wins in the browser's jar
     problems = []

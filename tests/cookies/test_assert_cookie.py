@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import pytest
+from fastapi import FastAPI, Response
 
 with warnings.catch_warnings():
     # Starlette 1.x prefers httpx2 for its TestClient and warns when only httpx is installed.
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from corsguard import CORSPolicy, install
 from corsguard.testing import CookieAssertionError, assert_cookie, cookie_verdicts
 from tests.check.cookie_apps import login_app
 
@@ -71,3 +74,24 @@ def test_the_assertion_hides_its_own_frames() -> None:
 
     for function in (testing.assert_cookie, testing.cookie_verdicts):
         assert "__tracebackhide__" in function.__code__.co_varnames
+
+
+def test_the_documented_failure_is_what_the_assertion_says() -> None:
+    app = FastAPI()
+
+    @app.post("/login")
+    def login(response: Response) -> dict[str, str]:
+        response.set_cookie("session", "abc")
+        return {}
+
+    install(app, CORSPolicy(allow_origins=[PAGE], allow_credentials=True))
+    with pytest.raises(CookieAssertionError) as raised:
+        assert_cookie(app, "POST", "/login", name="session", origin=PAGE)
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "cookies.md").read_text()
+    first = str(raised.value).splitlines()[0]
+    assert f"```text\n{first}\n" in docs
+
+
+def test_a_route_that_fails_says_its_status() -> None:
+    with pytest.raises(CookieAssertionError, match=r"cookies set: none\); the route answered 404"):
+        assert_cookie(login_app(), "GET", "/nowhere", name="session", origin=PAGE)
