@@ -80,3 +80,24 @@ def test_unsafe_routes_are_judged_only_with_probe_unsafe() -> None:
 def test_without_credentials_allowed_no_cookie_is_judged() -> None:
     app, _ = cookie_app(credentials=False)
     assert cookie_findings(probe_app("t:app", app, introspect(app))) == {}
+
+
+def test_a_domain_cookie_is_judged_as_set_by_a_host_under_its_domain() -> None:
+    app = FastAPI()
+
+    @app.get("/me")
+    def me(response: Response) -> dict[str, str]:
+        # The API runs under example.org, same-site with its frontend: Lax is fine there.
+        response.set_cookie("session", "abc", domain=".example.org")
+        return {}
+
+    @app.get("/shared")
+    def shared(response: Response) -> dict[str, str]:
+        response.set_cookie("session", "abc", domain="github.io", samesite="none", secure=True)
+        return {}
+
+    origins = ["https://app.example.org"]
+    install(app, CORSPolicy(allow_origins=origins, allow_credentials=True))
+    found = cookie_findings(probe_app("t:app", app, introspect(app)))
+    assert set(found) == {"t:app GET /shared"}
+    assert "InvalidDomain" in found["t:app GET /shared"].message

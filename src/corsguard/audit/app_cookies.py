@@ -7,16 +7,21 @@ than the page (the probe's API host is fictional). A cookie that is not stored, 
 never sent back, becomes one CG412 finding per route, method and cookie, naming the origins.
 Origins on loopback are left out: a local frontend usually calls a local API, which is
 same-site with it whatever the ports. Deleting a cookie (``Max-Age=0``) is not a failure.
+A cookie with a ``Domain`` attribute can only be set by a host under that domain, so it is
+judged as set by that host rather than by the probe's fictional one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from corsguard.codes import audit as codes
-from corsguard.cookies import CookieVerdict
+from corsguard.cookies import CookieVerdict, SetCookie, judge
 from corsguard.cookies.messages import SAME_SITE_REASONS, fix, send_sentence, set_sentence
+from corsguard.cookies.sites import registrable_domain
 from corsguard.cookies.store import EXPIRED
 from corsguard.findings import Finding
 from corsguard.protocol.origin import is_loopback_host, origin_of_url
@@ -33,13 +38,30 @@ def cookie_findings(target: str, checked: Iterable[Checked]) -> list[Finding]:
         request = result.request
         if request.credentials != "include" or _on_loopback(request.origin):
             continue
-        for cookie in result.cookies:
+        for judged in result.cookies:
+            cookie = as_deployed(judged)
             if cannot_work(cookie):
                 failing.setdefault((method, path, cookie.name), []).append((request.origin, cookie))
     return [
         _finding(target, method, path, name, judged)
         for (method, path, name), judged in failing.items()
     ]
+
+
+def as_deployed(cookie: CookieVerdict) -> CookieVerdict:
+    """The cookie judged as set by a host named like its ``Domain`` attribute, if it has a
+    plausible one (the API must be under it); an invalid one stays invalid there too."""
+    parsed = cookie.storing.cookie
+    if not isinstance(parsed, SetCookie) or not parsed.domain:
+        return cookie
+    host = parsed.domain
+    if any(character in host for character in ":/[]@") or registrable_domain(host) is None:
+        # A scheme, a port or an IPv6 literal is invalid wherever it is set; a public suffix
+        # (github.io) is refused on every host under it.
+        return cookie
+    context = cookie.context
+    url = urlsplit(context.url)._replace(netloc=host).geturl()
+    return judge(parsed.line, replace(context, url=url))
 
 
 def cannot_work(cookie: CookieVerdict) -> bool:
