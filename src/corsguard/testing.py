@@ -7,9 +7,14 @@
                     headers={"Authorization": "Bearer t", "Content-Type": "application/json"},
                     credentials="include")
 
+    def test_login_cookie_reaches_the_frontend():
+        assert_cookie(app, "POST", "/login", name="session", origin="https://app.example.com")
+
 ``app`` may be any ASGI app (FastAPI, Starlette) or a Starlette/FastAPI ``TestClient``. The
 requests go to the app in-process, exactly as the browser would send them (preflight first),
-and the verdict is the one ``corsguard check`` prints.
+and the verdict is the one ``corsguard check`` prints. The app is called at ``testserver``,
+another site than any page; give ``path`` as a full URL (``https://api.example.com/login``)
+to judge a cookie for an API served same-site with the page.
 """
 
 from __future__ import annotations
@@ -22,8 +27,17 @@ from corsguard.check.configuration import CorsConfiguration, read_configuration
 from corsguard.check.diagnosis import diagnose
 from corsguard.check.exchange import ASGIApp, AsgiSender
 from corsguard.check.probes import Probes
+from corsguard.cookies import CookieVerdict, ThirdPartyCookies
 
-__all__ = ["CORSAssertionError", "acors_verdict", "assert_cors", "cors_verdict"]
+__all__ = [
+    "CORSAssertionError",
+    "CookieAssertionError",
+    "acors_verdict",
+    "assert_cookie",
+    "assert_cors",
+    "cookie_verdicts",
+    "cors_verdict",
+]
 
 HeadersArg = Mapping[str, str] | Iterable[tuple[str, str]] | None
 
@@ -34,6 +48,14 @@ class CORSAssertionError(AssertionError):
     def __init__(self, message: str, verdict: Verdict) -> None:
         super().__init__(message)
         self.verdict = verdict
+
+
+class CookieAssertionError(AssertionError):
+    """A cookie is not stored or not sent as expected; the message says why and how to fix it."""
+
+    def __init__(self, message: str, cookies: tuple[CookieVerdict, ...]) -> None:
+        super().__init__(message)
+        self.cookies = cookies
 
 
 def cors_verdict(
@@ -129,6 +151,110 @@ def assert_cors(
     if problems:
         raise CORSAssertionError(_explain(method, path, origin, problems, verdict), verdict)
     return verdict
+
+
+def cookie_verdicts(
+    app: Any,
+    method: str,
+    path: str,
+    *,
+    origin: str,
+    headers: HeadersArg = None,
+    credentials: Credentials = "include",
+    body: bytes | str | None = None,
+    third_party_cookies: ThirdPartyCookies = "allow",
+) -> tuple[Verdict, tuple[CookieVerdict, ...]]:
+    """The CORS verdict and every ``Set-Cookie`` of the answer as the browser treats it
+    (stored or not, then sent or not on a repeat of the request), in response order."""
+    __tracebackhide__ = True
+    from corsguard.check.cookies import judge_cookies
+
+    request, sender, fetch = _start(app, method, path, origin, headers, credentials, body, None)
+    try:
+        while (outgoing := fetch.next_request()) is not None:
+            fetch.receive(sender(outgoing))
+    finally:
+        sender.close()
+    verdict = fetch.verdict
+    return verdict, judge_cookies(request, verdict, third_party_cookies)
+
+
+def assert_cookie(
+    app: Any,
+    method: str,
+    path: str,
+    *,
+    name: str,
+    origin: str,
+    headers: HeadersArg = None,
+    credentials: Credentials = "include",
+    body: bytes | str | None = None,
+    third_party_cookies: ThirdPartyCookies = "allow",
+    stored: bool = True,
+    sent: bool = True,
+) -> CookieVerdict:
+    """Assert that the cookie ``name`` the route sets is stored and sent back (by default) when
+    a page on ``origin`` calls it with ``fetch()``; ``third_party_cookies="block"`` judges it
+    as Safari or Chrome with the setting on. A failure names Chromium's reason, DevTools'
+    sentence and the fix."""
+    __tracebackhide__ = True
+    verdict, cookies = cookie_verdicts(
+        app,
+        method,
+        path,
+        origin=origin,
+        headers=headers,
+        credentials=credentials,
+        body=body,
+        third_party_cookies=third_party_cookies,
+    )
+    where = f"cookie {name!r} of {method} {path} from {origin}"
+    named = [cookie for cookie in cookies if cookie.name == name]
+    if not named:
+        others = ", ".join(repr(cookie.name) for cookie in cookies) or "none"
+        message = f"{where}: the response sets no such cookie (cookies set: {others})"
+        if not verdict.allowed and verdict.status is None:
+            message += f"; the request was blocked first ({_outcome(verdict)})"
+        elif verdict.status is not None and not 200 <= verdict.status < 400:
+            message += f"; the route answered {verdict.status}"
+        raise CookieAssertionError(message, cookies)
+    cookie = named[-1]  # the last line wins in the browser's jar
+    problems = []
+    if cookie.stored is not stored:
+        problems.append(f"expected {'stored' if stored else 'not stored'}, got {_stored(cookie)}")
+    elif stored and cookie.sent is not sent:
+        problems.append(f"expected {'sent' if sent else 'not sent'} back, got {_stored(cookie)}")
+    if problems:
+        raise CookieAssertionError(_explain_cookie(where, problems, cookie, verdict), cookies)
+    return cookie
+
+
+def _stored(cookie: CookieVerdict) -> str:
+    if not cookie.stored:
+        return f"not stored ({cookie.storing.reason})"
+    if cookie.sent:
+        return "stored and sent back"
+    reason = cookie.sending.reason if cookie.sending is not None else None
+    return f"stored, not sent back ({reason})"
+
+
+def _explain_cookie(
+    where: str, problems: list[str], cookie: CookieVerdict, verdict: Verdict
+) -> str:
+    from corsguard.cookies.messages import fix, send_sentence, set_sentence
+
+    lines = [f"{where}: " + "; ".join(problems)]
+    reason = cookie.storing.reason
+    if reason is not None:
+        lines.append(f"  DevTools: {set_sentence(reason)}")
+    elif cookie.sending is not None and cookie.sending.reason is not None:
+        lines.append(f"  DevTools: {send_sentence(cookie.sending.reason)}")
+    advice = fix(cookie)
+    if advice:
+        lines.append(f"  fix: {advice}")
+    if not verdict.allowed:
+        lines.append(f"  note: the CORS check fails too: {_outcome(verdict)}")
+    return "\n".join(lines)
 
 
 def _start(

@@ -328,7 +328,9 @@ class FakeChromium(types.ModuleType):
         super().__init__("corsguard.chromium")
         self.verdict = verdict
 
-    def check_in_chromium(self, request: FetchRequest, *, timeout: float = 15.0) -> Any:
+    def check_in_chromium(
+        self, request: FetchRequest, *, timeout: float = 15.0, third_party_cookies: str = "allow"
+    ) -> Any:
         if self.verdict is None:
             raise self.ChromiumUnavailable("install Debian's chromium: apt-get install chromium")
         data = self.verdict

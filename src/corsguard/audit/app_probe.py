@@ -3,10 +3,11 @@
 Each request goes through the browser model of ``corsguard.check`` (preflight included) against
 the app object itself, with no server; a configured origin the browser would block becomes a
 CG408 finding carrying the check's diagnosis, and findings with one root cause are reported once
-with the routes they affect. Routes with an unsafe method are checked by their preflight only
-unless ``probe_unsafe`` is set: the audit never runs a handler that changes data by default. A
-short in-process ``corsguard.scan`` then probes the classes an attacker tries first, reported
-with the scan's own codes.
+with the routes they affect; the cookies set by the routes that ran are judged for the allowed
+cross-site origins (CG412, ``corsguard.audit.app_cookies``). Routes with an unsafe method are
+checked by their preflight only unless ``probe_unsafe`` is set: the audit never runs a handler
+that changes data by default. A short in-process ``corsguard.scan`` then probes the classes an
+attacker tries first, reported with the scan's own codes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from corsguard.audit.app_cookies import cookie_findings
 from corsguard.audit.grouping import group_blocked
 from corsguard.audit.introspect import AppNode, CorsSetup
 from corsguard.audit.route_walk import FRAMEWORK_ROUTES, Route
@@ -58,19 +60,24 @@ def probe_app(target: str, app: Any, root: AppNode, *, probe_unsafe: bool = Fals
             f"first {MAX_CHECKS} sent"
         )
     blocked: list[Finding] = []
+    ran: list[tuple[str, str, Any]] = []  # full checks: their Set-Cookie lines were judged
     from corsguard.browser import InvalidFetchRequest
     from corsguard.check import CheckNetworkError
 
     for route, method, request in checks:
         preflight_only = guard is not None and is_unsafe(method)
         try:
-            finding = _check(target, served, route, method, request, preflight_only)
+            result = _preflight_only(request, served) if preflight_only else _full(request, served)
         except (CheckNetworkError, InvalidFetchRequest) as error:
             outcome.notes.append(f"in-process: {method} {route.path} not checked: {error}")
             continue
+        finding = _check(target, route, method, request, result, preflight_only)
         if finding is not None:
             blocked.append(finding)
+        if not preflight_only:
+            ran.append((method, route.path, result))
     outcome.findings += group_blocked(target, blocked)
+    outcome.findings += cookie_findings(target, ran)
     outcome.notes.append(
         f"in-process: {len(checks)} route × method × origin request(s) checked with the browser "
         f"model, {len(blocked)} blocked"
@@ -164,9 +171,8 @@ def _requests(
 
 
 def _check(
-    target: str, app: Any, route: Route, method: str, request: Any, preflight_only: bool
+    target: str, route: Route, method: str, request: Any, result: Any, preflight_only: bool
 ) -> Finding | None:
-    result = _preflight_only(request, app) if preflight_only else _full(request, app)
     if result is None:
         return None
     verdict = result.verdict

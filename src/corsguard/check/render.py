@@ -134,20 +134,62 @@ def _browser_lines(result: CheckResult, browser: dict[str, Any]) -> list[str]:
         )
         said = f"BLOCKED ({why})"
     lines = [f"  real Chromium {version}: {said}"]
-    if not agrees(result, browser):
+    if not cors_agrees(result, browser):
         lines += [
             "  !!! DISAGREEMENT: the model predicted "
             f"{'ALLOWED' if result.allowed else result.verdict.cors_error or 'BLOCKED'}, "
             "real Chromium disagrees; trust Chromium and please report this case",
         ]
+    for cookie in browser.get("cookies") or ():
+        lines.append(f"  real Chromium, cookie {cookie.get('name')!r}: {_observed(cookie)}")
+    lines += [
+        f"  !!! DISAGREEMENT on cookies: {problem}; trust Chromium and please report this case"
+        for problem in cookie_disagreements(result, browser)
+    ]
     return lines
 
 
+def _observed(cookie: dict[str, Any]) -> str:
+    if not cookie.get("stored"):
+        reasons = ", ".join(cookie.get("reasons") or ()) or "no reason given"
+        return f"not stored ({reasons})"
+    if cookie.get("sent"):
+        return "stored, sent on a repeat of the request"
+    reasons = ", ".join(cookie.get("send_reasons") or ()) or "not considered"
+    return f"stored, not sent on a repeat of the request ({reasons})"
+
+
 def agrees(result: CheckResult, browser: dict[str, Any]) -> bool:
+    """The model and real Chromium give the same verdict and the same CorsError, and treat
+    every cookie Chromium was watched for alike."""
+    return cors_agrees(result, browser) and not cookie_disagreements(result, browser)
+
+
+def cors_agrees(result: CheckResult, browser: dict[str, Any]) -> bool:
     """The model and real Chromium give the same verdict and the same CorsError."""
     return bool(browser.get("allowed")) == result.allowed and (
         browser.get("cors_error") == result.verdict.cors_error
     )
+
+
+def cookie_disagreements(result: CheckResult, browser: dict[str, Any]) -> list[str]:
+    """How Chromium's ``cookies`` differ from the model's, line by line in response order;
+    empty when Chromium's cookies were not observed."""
+    observed = browser.get("cookies")
+    if observed is None:
+        return []
+    from corsguard.chromium.cookies import cookie_disagreements as differences
+
+    if len(observed) != len(result.cookies):
+        return [
+            f"the model judged {len(result.cookies)} Set-Cookie line(s), real Chromium saw "
+            f"{len(observed)}"
+        ]
+    return [
+        f"{model.name!r}: {problem}"
+        for model, real in zip(result.cookies, observed, strict=True)
+        for problem in differences(model, real)
+    ]
 
 
 def _exchange_lines(exchange: Exchange, decisive: str | None, *, brief: bool = False) -> list[str]:

@@ -8,18 +8,25 @@ probe never leaks into the next. The browser process is always closed: ``close()
 from __future__ import annotations
 
 import contextlib
+import json
+import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from corsguard.browser import FetchRequest
 from corsguard.chromium import page
+from corsguard.chromium.cookies import CookieEvents, ObservedCookie, observe
 from corsguard.chromium.errors import launch_failed, missing_extra, probe_failed
 from corsguard.chromium.events import ProbeEvents
 from corsguard.chromium.executable import find_executable
 from corsguard.chromium.verdict import ChromiumVerdict
+from corsguard.cookies import ThirdPartyCookies
 from corsguard.protocol.origin import is_loopback_host
 
 if TYPE_CHECKING:
@@ -50,6 +57,18 @@ LAUNCH_ARGS = (
 LNA_PERMISSIONS = ["loopbackNetwork", "localNetwork"]
 COOKIE_NAME = "corsguard_probe"
 SETTLE_SECONDS = 1.0
+# Chrome's profile preference for third-party cookies: 0 allows them (Chrome's default), 1
+# blocks them (Debian's Chromium default, Chrome with the setting on).
+COOKIE_CONTROLS_MODE = {"allow": 0, "block": 1}
+
+
+def launch_args(disable_features: Sequence[str] = (), extra_args: Sequence[str] = ()) -> list[str]:
+    """The probe's flags, ``disable_features`` added to its (last) ``--disable-features``."""
+    added = "".join(f",{name}" for name in disable_features)
+    args = [
+        f"{arg}{added}" if arg.startswith("--disable-features=") else arg for arg in LAUNCH_ARGS
+    ]
+    return [*args, *extra_args]
 
 
 class Chromium:
@@ -61,6 +80,14 @@ class Chromium:
     Chromium denies the prompt and reports ``LocalNetworkAccessPermissionDenied``. Pages on
     insecure origins (``http://`` other than localhost) cannot be granted it: Chromium reports
     ``InsecureLocalNetwork`` for them, as it does for real users.
+
+    With ``third_party_cookies`` (``allow`` or ``block``) the browser runs one persistent
+    profile with that setting in its preferences, and every probe also observes the cookies:
+    what Chromium did with each ``Set-Cookie`` of the fetch and, when one was stored, whether
+    a repeat of the same request sent it (the request is sent twice). Each probe then starts
+    from an empty cookie jar in a new tab; the preflight cache is the profile's. Without it
+    every probe runs in a fresh browser context (third-party cookies blocked, as Incognito).
+    ``disable_features`` and ``extra_args`` add launch flags (tests map host names to loopback).
 
     The browser is driven from one private thread: Playwright's synchronous API refuses to run
     where an asyncio loop is running (an async app, a test with an event loop, or another
@@ -74,9 +101,13 @@ class Chromium:
         *,
         grant_local_network_access: bool = True,
         launch_timeout: float = 30.0,
+        third_party_cookies: ThirdPartyCookies | None = None,
+        disable_features: Sequence[str] = (),
+        extra_args: Sequence[str] = (),
     ) -> None:
         self.executable = find_executable(executable)
         self.grant_local_network_access = grant_local_network_access
+        self.third_party_cookies = third_party_cookies
         try:
             import playwright.sync_api  # noqa: F401  (fail here, with the install hint)
         except ImportError as exc:
@@ -85,7 +116,12 @@ class Chromium:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="corsguard-chromium")
         try:
             driver = self._thread.submit(
-                _Driver, self.executable, grant_local_network_access, launch_timeout
+                _Driver,
+                self.executable,
+                grant_local_network_access,
+                launch_timeout,
+                third_party_cookies,
+                launch_args(disable_features, extra_args),
             ).result()
         except BaseException:
             self._thread.shutdown(wait=True)
@@ -130,43 +166,82 @@ class Chromium:
 class _Driver:
     """Playwright and the browser process; every call comes from the same thread."""
 
-    def __init__(self, executable: str, grant_lna: bool, launch_timeout: float) -> None:
+    def __init__(
+        self,
+        executable: str,
+        grant_lna: bool,
+        launch_timeout: float,
+        third_party_cookies: ThirdPartyCookies | None,
+        args: list[str],
+    ) -> None:
         from playwright.sync_api import sync_playwright
 
         self.grant_local_network_access = grant_lna
         self._playwright: Playwright | None = sync_playwright().start()
         self._browser: Browser | None = None
+        self._profile: tempfile.TemporaryDirectory[str] | None = None
+        self._persistent: BrowserContext | None = None
+        self._session: CDPSession | None = None
+        self.version = ""
         try:
-            self._browser = self._playwright.chromium.launch(
-                executable_path=executable,
-                headless=True,
-                args=list(LAUNCH_ARGS),
-                timeout=launch_timeout * 1000,
-            )
-            self._session = self._browser.new_browser_cdp_session()
+            if third_party_cookies is None:
+                self._browser = self._playwright.chromium.launch(
+                    executable_path=executable,
+                    headless=True,
+                    args=args,
+                    timeout=launch_timeout * 1000,
+                )
+                self._session = self._browser.new_browser_cdp_session()
+                self.version = self._browser.version
+            else:
+                self._profile = _profile(third_party_cookies)
+                self._persistent = self._playwright.chromium.launch_persistent_context(
+                    self._profile.name,
+                    executable_path=executable,
+                    headless=True,
+                    args=args,
+                    timeout=launch_timeout * 1000,
+                    service_workers="block",
+                )
+                first = self._persistent.pages[0] if self._persistent.pages else None
+                tab = first or self._persistent.new_page()
+                product = self._persistent.new_cdp_session(tab).send("Browser.getVersion")
+                self.version = str(product.get("product", "")).partition("/")[2]
         except Exception as exc:
             self.close()
             raise launch_failed(executable, exc) from exc
-        self.version: str = self._browser.version
 
     def close(self) -> None:
         browser, self._browser = self._browser, None
+        persistent, self._persistent = self._persistent, None
         driver, self._playwright = self._playwright, None
+        profile, self._profile = self._profile, None
         try:
             if browser is not None:
                 browser.close()
+            if persistent is not None:
+                persistent.close()
         finally:
-            if driver is not None:
-                driver.stop()
+            try:
+                if driver is not None:
+                    driver.stop()
+            finally:
+                if profile is not None:
+                    profile.cleanup()
 
     def fetch(self, request: FetchRequest, timeout: float) -> ChromiumVerdict:
         from playwright.sync_api import Error
 
-        if self._browser is None:
-            raise RuntimeError("this Chromium is closed; create a new one")
+        browser, persistent = self._browser, self._persistent
         started = time.monotonic()
         try:
-            context = self._browser.new_context(service_workers="block")
+            if persistent is not None:
+                persistent.clear_cookies()
+                persistent.set_default_timeout(timeout * 1000)
+                return self._probe(persistent, request, timeout, started)
+            if browser is None:
+                raise RuntimeError("this Chromium is closed; create a new one")
+            context = browser.new_context(service_workers="block")
             try:
                 context.set_default_timeout(timeout * 1000)
                 return self._probe(context, request, timeout, started)
@@ -179,11 +254,30 @@ class _Driver:
     def _probe(
         self, context: BrowserContext, request: FetchRequest, timeout: float, started: float
     ) -> ChromiumVerdict:
+        tab = context.new_page()
+        try:
+            return self._probe_in(context, tab, request, timeout, started)
+        finally:
+            if self._persistent is not None:
+                tab.close()
+
+    def _probe_in(
+        self,
+        context: BrowserContext,
+        tab: Any,
+        request: FetchRequest,
+        timeout: float,
+        started: float,
+    ) -> ChromiumVerdict:
         url = page.page_url(request.origin, request.url)
         events = ProbeEvents(url)
-        tab = context.new_page()
+        cookies = CookieEvents(url)
         cdp = context.new_cdp_session(tab)
         _listen(cdp, tab, events, request.origin, url)
+        if self._persistent is not None:
+            cdp.on("Network.requestWillBeSent", cookies.request_will_be_sent)
+            cdp.on("Network.responseReceivedExtraInfo", cookies.response_received_extra_info)
+            cdp.on("Network.requestWillBeSentExtraInfo", cookies.request_will_be_sent_extra_info)
         cdp.send("Network.enable")
         self._grant(cdp, url)
         _add_cookie(context, request.url)
@@ -199,18 +293,21 @@ class _Driver:
             "headers": [list(pair) for pair in request.headers],
             "credentials": request.credentials,
         }
-        outcome: dict[str, Any] = tab.evaluate(
-            page.FETCH_SCRIPT, [request.url, init, page.script_body(request.body), timeout * 1000]
-        )
+        arguments = [request.url, init, page.script_body(request.body), timeout * 1000]
+        outcome: dict[str, Any] = tab.evaluate(page.FETCH_SCRIPT, arguments)
         deadline = time.monotonic() + SETTLE_SECONDS
         while not events.settled(bool(outcome.get("ok"))) and time.monotonic() < deadline:
             tab.wait_for_timeout(10)  # lets DevTools events in
-        return events.verdict(
+        observed: tuple[ObservedCookie, ...] = ()
+        if self._persistent is not None:
+            observed = _observe_cookies(context, tab, cookies, arguments)
+        verdict = events.verdict(
             outcome,
             url=request.url,
             version=self.version,
             elapsed_ms=(time.monotonic() - started) * 1000,
         )
+        return replace(verdict, cookies=observed)
 
     def _grant(self, cdp: CDPSession, url: str) -> None:
         if not self.grant_local_network_access:
@@ -222,10 +319,52 @@ class _Driver:
         # Insecure origins cannot hold the permission ("can't be granted in current context");
         # Chromium then reports InsecureLocalNetwork, which is the real behaviour.
         with contextlib.suppress(Error):
-            self._session.send(
+            (self._session or cdp).send(
                 "Browser.grantPermissions",
                 {"origin": origin, "browserContextId": context_id, "permissions": LNA_PERMISSIONS},
             )
+
+
+def _profile(third_party_cookies: ThirdPartyCookies) -> tempfile.TemporaryDirectory[str]:
+    """A new profile directory whose preferences hold the third-party cookie setting."""
+    profile = tempfile.TemporaryDirectory(prefix="corsguard-chromium-")
+    default = Path(profile.name) / "Default"
+    default.mkdir()
+    mode = COOKIE_CONTROLS_MODE[third_party_cookies]
+    preferences = {"profile": {"cookie_controls_mode": mode}}
+    (default / "Preferences").write_text(json.dumps(preferences), encoding="utf-8")
+    return profile
+
+
+def _observe_cookies(
+    context: BrowserContext, tab: Any, cookies: CookieEvents, arguments: list[Any]
+) -> tuple[ObservedCookie, ...]:
+    """The first fetch's cookies; the fetch is repeated when one of them was stored."""
+    main_id = cookies.main_ids[0] if cookies.main_ids else None
+    if main_id is None:
+        return ()
+    _wait(tab, lambda: cookies.has_response(main_id))
+    responses = cookies.set_cookie_responses(main_id)
+    if not responses:
+        return ()
+    jar = {str(cookie.get("name")) for cookie in context.cookies()}
+    repeat: dict[str, Any] | None = None
+    if any(cookie.stored for cookie in observe(responses, jar, None)):
+        seen = len(cookies.main_ids)
+        tab.evaluate(page.FETCH_SCRIPT, arguments)
+        _wait(tab, lambda: len(cookies.main_ids) > seen)
+        repeat_id = cookies.main_ids[seen] if len(cookies.main_ids) > seen else None
+        if repeat_id is not None:
+            _wait(tab, lambda: cookies.request_info(repeat_id) is not None)
+            repeat = cookies.request_info(repeat_id)
+    return observe(responses, jar, repeat)
+
+
+def _wait(tab: Any, done: Any) -> None:
+    """Until ``done()`` or ``SETTLE_SECONDS`` (DevTools events race with the script)."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while not done() and time.monotonic() < deadline:
+        tab.wait_for_timeout(10)
 
 
 def _listen(cdp: CDPSession, tab: Any, events: ProbeEvents, origin: str, url: str) -> None:
@@ -275,8 +414,13 @@ def _add_cookie(context: BrowserContext, url: str) -> None:
 
 
 def check_in_chromium(
-    request: FetchRequest, *, timeout: float = 15.0, executable: str | None = None
+    request: FetchRequest,
+    *,
+    timeout: float = 15.0,
+    executable: str | None = None,
+    third_party_cookies: ThirdPartyCookies | None = None,
 ) -> ChromiumVerdict:
-    """Launch Chromium, run one probe, close it (about 2 seconds)."""
-    with Chromium(executable) as chromium:
+    """Launch Chromium, run one probe, close it (about 2 seconds); with ``third_party_cookies``
+    the probe also observes the cookies under that setting (see ``Chromium``)."""
+    with Chromium(executable, third_party_cookies=third_party_cookies) as chromium:
         return chromium.fetch(request, timeout=timeout)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from corsguard.chromium.cookies import ObservedCookie
+
 
 @dataclass(frozen=True)
 class ChromiumVerdict:
@@ -30,10 +32,12 @@ class ChromiumVerdict:
     exchanges: tuple[str, ...] = ()  # "OPTIONS http://… 204", every answered request in order
     readable_headers: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
+    cookies: tuple[ObservedCookie, ...] = ()  # each Set-Cookie of the fetch, when observed
 
     def to_json(self) -> dict[str, Any]:
         document = asdict(self)
         document["exchanges"] = list(self.exchanges)
         document["readable_headers"] = list(self.readable_headers)
         document["elapsed_ms"] = round(self.elapsed_ms, 1)
+        document["cookies"] = [cookie.to_json() for cookie in self.cookies]
         return document

@@ -127,7 +127,11 @@ def run(args: argparse.Namespace) -> int:
                 third_party_cookies=args.third_party_cookies,
                 resolve=resolve,
             )
-            browser = _real_browser(request, args.timeout) if args.browser else None
+            browser = (
+                _real_browser(request, args.timeout, args.third_party_cookies)
+                if args.browser
+                else None
+            )
     except UsageError as exc:
         print(f"corsguard check: {exc}", file=sys.stderr)
         return exitcodes.USAGE
@@ -154,11 +158,20 @@ def _report(args: argparse.Namespace, result: Any, browser: Any, agrees: Any, re
     if agreement is False and browser_json is not None:
         model = "allowed" if result.allowed else result.verdict.cors_error or "blocked"
         real = "allowed" if browser_json["allowed"] else browser_json.get("cors_error") or "blocked"
-        print(
-            f"corsguard check: DISAGREEMENT between the model ({model}) and real Chromium "
-            f"({real}); Chromium's verdict decides the exit code",
-            file=sys.stderr,
-        )
+        from corsguard.check.render import cookie_disagreements, cors_agrees
+
+        if not cors_agrees(result, browser_json):
+            print(
+                f"corsguard check: DISAGREEMENT between the model ({model}) and real Chromium "
+                f"({real}); Chromium's verdict decides the exit code",
+                file=sys.stderr,
+            )
+        for problem in cookie_disagreements(result, browser_json):
+            print(
+                f"corsguard check: DISAGREEMENT on cookies between the model and real "
+                f"Chromium: {problem}",
+                file=sys.stderr,
+            )
     allowed = bool(browser_json["allowed"]) if browser_json is not None else result.allowed
     return exitcodes.OK if allowed else exitcodes.FAILED
 
@@ -203,7 +216,7 @@ def _run_served(args: argparse.Namespace, request: FetchRequest, app: Any) -> in
             parts, served = urlsplit(request.url), urlsplit(base)
             url = urlunsplit((served.scheme, served.netloc, parts.path, parts.query, ""))
             request = replace(request, url=url)
-            browser = _real_browser(request, args.timeout)
+            browser = _real_browser(request, args.timeout, args.third_party_cookies)
             # The diagnosis reads the served app's configuration and the exceptions it raised
             # (uvicorn records one after its 500 is sent: Chromium's run has recorded it by now).
             result = run_check(
@@ -223,7 +236,7 @@ def _run_served(args: argparse.Namespace, request: FetchRequest, app: Any) -> in
     return _report(args, result, browser, agrees, render_text)
 
 
-def _real_browser(request: FetchRequest, timeout: float) -> Any:
+def _real_browser(request: FetchRequest, timeout: float, third_party_cookies: str) -> Any:
     try:
         chromium = importlib.import_module("corsguard.chromium")
     except ImportError as exc:
@@ -232,7 +245,9 @@ def _real_browser(request: FetchRequest, timeout: float) -> Any:
             "Debian's chromium (apt-get install chromium)"
         ) from exc
     try:
-        return chromium.check_in_chromium(request, timeout=max(timeout, 15.0))
+        return chromium.check_in_chromium(
+            request, timeout=max(timeout, 15.0), third_party_cookies=third_party_cookies
+        )
     except chromium.ChromiumUnavailable as exc:
         raise UsageError(str(exc)) from exc
 

@@ -146,6 +146,24 @@ NO_ROUTES = Code(
     "'corsguard check' and 'corsguard scan'.",
 )
 
+COOKIE_CANNOT_WORK = Code(
+    "CG412",
+    "cookie-cannot-work-cross-site",
+    Severity.HIGH,
+    "a route sets a cookie that a cross-site frontend never gets back",
+    "The audit ran the route (GET routes only, unless --probe-unsafe) and judged each "
+    "Set-Cookie of its answer for every origin the CORS policy allows with credentials, as if "
+    "the API were served on another site than the page, with Chrome's default settings. A "
+    "cookie Chrome does not store, or stores and never sends back, is a login that silently "
+    "fails: nothing appears in the console, and DevTools shows it only under a yellow "
+    "triangle in the Network panel. The message names the reason as Chromium does (the CG24x "
+    "diagnosis of corsguard check says the same) and DevTools' own sentence.",
+    'Set the cookie for cross-site use: response.set_cookie(..., samesite="none", '
+    "secure=True), or serve the API same-site with the page (api.example.com for "
+    'app.example.com), where Starlette\'s default samesite="lax" works. '
+    "'corsguard check URL --origin ORIGIN --credentials include' shows the exchange.",
+)
+
 # -- nginx configuration (corsguard audit nginx.conf) ---------------------------------------------
 
 PROXY_DUPLICATES = Code(
@@ -352,6 +370,7 @@ APP_CODES = register(
     CORS_UNSUPPORTED,
     STARLETTE_LITERAL_PATTERN,
     NO_ROUTES,
+    COOKIE_CANNOT_WORK,
 )
 NGINX_CODES = register(
     PROXY_DUPLICATES,
