@@ -11,6 +11,9 @@ import corsguard
 PAGES = ["https://app.example.com", "http://localhost:3000"]
 
 
+POSTS: list[str] = []  # every call of the POST login route
+
+
 def login_app(*, cors: bool = True) -> Any:
     app = FastAPI()
 
@@ -49,6 +52,12 @@ def login_app(*, cors: bool = True) -> Any:
     @app.get("/login-prefix")
     def login_prefix(response: Response) -> dict[str, str]:
         response.set_cookie("__Secure-session", "abc", samesite="none")
+        return {"user": "ada"}
+
+    @app.post("/login-post")
+    def login_post(response: Response) -> dict[str, str]:
+        POSTS.append("login")
+        response.set_cookie("session", "abc", httponly=True, samesite="none", secure=True)
         return {"user": "ada"}
 
     if cors:

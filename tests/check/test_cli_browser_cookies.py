@@ -92,3 +92,22 @@ def test_a_planted_disagreement_is_flagged(
     out = capsys.readouterr().out
     assert "real Chromium, cookie 'session': not stored (SchemefulSameSiteLax)" in out
     assert "!!! DISAGREEMENT on cookies: 'session': stored" in out
+
+
+def test_an_unsafe_request_is_never_repeated(capsys: pytest.CaptureFixture[str]) -> None:
+    # Whether the stored cookie is sent back depends on the URL and the credentials mode,
+    # not the method: the repeat is a GET, so the POST handler runs once in the model and
+    # once in Chromium, never a third time.
+    from tests.check import cookie_apps
+
+    cookie_apps.POSTS.clear()
+    LOGIN[1] = "/login-post"
+    try:
+        code, document, err = run(capsys, "-X", "POST")
+    finally:
+        LOGIN[1] = "/login"
+    assert code == 0, err
+    assert cookie_apps.POSTS == ["login", "login"]
+    real = document["browser"]["cookies"][0]
+    assert (real["stored"], real["sent"]) == (True, True)
+    assert document["agreement"] is True

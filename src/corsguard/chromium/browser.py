@@ -84,7 +84,8 @@ class Chromium:
     With ``third_party_cookies`` (``allow`` or ``block``) the browser runs one persistent
     profile with that setting in its preferences, and every probe also observes the cookies:
     what Chromium did with each ``Set-Cookie`` of the fetch and, when one was stored, whether
-    a repeat of the same request sent it (the request is sent twice). Each probe then starts
+    a repeat of the request sent it (a GET or HEAD is sent twice; any other method is repeated
+    as a plain GET, so its handler runs once). Each probe then starts
     from an empty cookie jar in a new tab; the preflight cache is the profile's. Without it
     every probe runs in a fresh browser context (third-party cookies blocked, as Incognito).
     ``disable_features`` and ``extra_args`` add launch flags (tests map host names to loopback).
@@ -351,13 +352,26 @@ def _observe_cookies(
     repeat: dict[str, Any] | None = None
     if any(cookie.stored for cookie in observe(responses, jar, None)):
         seen = len(cookies.main_ids)
-        tab.evaluate(page.FETCH_SCRIPT, arguments)
+        tab.evaluate(page.FETCH_SCRIPT, _repeat_arguments(arguments))
         _wait(tab, lambda: len(cookies.main_ids) > seen)
         repeat_id = cookies.main_ids[seen] if len(cookies.main_ids) > seen else None
         if repeat_id is not None:
             _wait(tab, lambda: cookies.request_info(repeat_id) is not None)
             repeat = cookies.request_info(repeat_id)
     return observe(responses, jar, repeat)
+
+
+def _repeat_arguments(arguments: list[Any]) -> list[Any]:
+    """The fetch that shows whether the stored cookies are sent back.
+
+    The same URL and credentials mode decide that, not the method: an unsafe request (POST,
+    PUT, PATCH, DELETE, …) is repeated as a plain GET without headers or body, so the handler
+    the user asked to run runs once, never twice; a GET or HEAD is repeated as it was.
+    """
+    url, init, _body, timeout_ms = arguments
+    if str(init.get("method", "GET")).upper() in ("GET", "HEAD"):
+        return arguments
+    return [url, {**init, "method": "GET", "headers": {}}, None, timeout_ms]
 
 
 def _wait(tab: Any, done: Any) -> None:
