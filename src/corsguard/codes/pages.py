@@ -141,8 +141,7 @@ def render_pages(docs_dir: Path) -> dict[str, str]:
     """Every code's page, keyed by its path inside the docs directory (``codes/CG101.md``)."""
     guides = read_guides(docs_dir)
     return {
-        f"{PAGES_DIR}/{entry.code}.md": render_page(entry, guides)
-        for entry in all_codes().values()
+        f"{PAGES_DIR}/{entry.code}.md": render_page(entry, guides) for entry in all_codes().values()
     }
 
 
