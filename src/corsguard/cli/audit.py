@@ -13,6 +13,7 @@ from typing import Any
 
 from corsguard.cli import exitcodes
 from corsguard.cli.app_options import add_app_arguments
+from corsguard.cli.colour import write_report
 from corsguard.codes import Severity
 
 FORMATS = ("text", "json", "sarif")
@@ -133,8 +134,10 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return exitcodes.USAGE
-    else:
+    elif args.fix or args.format != "text":
         sys.stdout.write(report)
+    else:
+        write_report(report)
 
     failing = [f for f in result.findings if f.severity >= threshold]
     print(_summary(result.findings, failing, threshold), file=sys.stderr)

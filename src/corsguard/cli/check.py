@@ -16,6 +16,7 @@ from corsguard import app_loader
 from corsguard.browser import CREDENTIALS_MODES, FetchRequest, InvalidFetchRequest
 from corsguard.cli import exitcodes
 from corsguard.cli.app_options import add_app_arguments
+from corsguard.cli.colour import write_report
 from corsguard.protocol.origin import NULL_ORIGIN, parse_serialized_origin
 
 # In-process checks of a bare path: the app's host is fictional, so give it the page's scheme
@@ -154,7 +155,7 @@ def _report(args: argparse.Namespace, result: Any, browser: Any, agrees: Any, re
             document["agreement"] = agreement
         print(json.dumps(document, indent=2))
     else:
-        sys.stdout.write(render(result, browser_json))
+        write_report(render(result, browser_json))
     if agreement is False and browser_json is not None:
         model = "allowed" if result.allowed else result.verdict.cors_error or "blocked"
         real = "allowed" if browser_json["allowed"] else browser_json.get("cors_error") or "blocked"

@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 from corsguard.cli import exitcodes
 from corsguard.cli.app_options import add_app_arguments
+from corsguard.cli.colour import write_report
 from corsguard.codes import Severity
 from corsguard.report.model import FORMATS, get_formatter
 
@@ -296,6 +297,9 @@ def _scan(args: argparse.Namespace, targets: list[Any], trusted: list[Any], opti
             Path(args.output).write_text(rendered, encoding="utf-8")
         except OSError as error:
             return _usage(f"{args.output}: cannot write the report: {error.strerror}.")
+    elif args.format == "text":
+        write_report(rendered)
+        sys.stdout.flush()
     else:
         sys.stdout.write(rendered)
         sys.stdout.flush()

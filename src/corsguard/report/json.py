@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from corsguard.codes.links import code_url
 from corsguard.findings import Finding
 from corsguard.report.model import Report, TargetReport, class_of
 
@@ -14,6 +15,7 @@ _LIFTED = ("probe_origin", "method", "credentials", "exploit", "why")
 
 def finding_json(finding: Finding) -> dict[str, Any]:
     data: dict[str, Any] = {"class": class_of(finding), **finding.to_json()}
+    data["docs"] = code_url(finding.code)
     for key in _LIFTED:
         if key in finding.evidence:
             data[key] = finding.evidence[key]

@@ -15,6 +15,7 @@ from typing import Any
 
 from corsguard._version import __version__
 from corsguard.codes import Code, Severity, get
+from corsguard.codes.links import code_url
 from corsguard.findings import Finding
 from corsguard.report.model import Report, class_of
 
@@ -46,6 +47,7 @@ def _rule(code: Code) -> dict[str, Any]:
         "name": code.name,
         "shortDescription": {"text": code.title},
         "fullDescription": {"text": code.why},
+        "helpUri": code_url(code.code),
         "help": {"text": code.fix, "markdown": f"**Why:** {code.why}\n\n**Fix:** {code.fix}"},
         "defaultConfiguration": {"level": _LEVELS[code.severity]},
         "properties": {
