@@ -15,7 +15,7 @@ from corsguard.cli import exitcodes
 from corsguard.cli.app_options import add_app_arguments
 from corsguard.codes import Severity
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "html")
 DEFAULT_FAIL_ON = "low"
 
 
