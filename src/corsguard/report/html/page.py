@@ -23,7 +23,8 @@ STYLE = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d1d1f;
  background:#fff}
 main{max-width:1200px;margin:0 auto;padding:16px}
-h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px}h3{font-size:16px;margin:18px 0 6px}
+h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px}
+h3{font-size:16px;margin:18px 0 6px}
 p,li,dd,td,th,code,pre{overflow-wrap:anywhere}
 a{color:#0b57d0}
 code,pre{font:13px/1.4 ui-monospace,Menlo,Consolas,monospace;background:#f1f3f5}
@@ -46,7 +47,8 @@ pre{padding:8px;white-space:pre-wrap;margin:4px 0}
 .facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0}
 .facts dt{font-weight:bold}.facts dd{margin:0;min-width:0}
 .muted{color:#555}
-@media (max-width:600px){main{padding:10px}.facts{grid-template-columns:1fr}.facts dd{margin-left:8px}}
+@media (max-width:600px){main{padding:10px}.facts{grid-template-columns:1fr}
+ .facts dd{margin-left:8px}}
 @media print{a{color:#000}main{max-width:none}.matrix-wrap{overflow:visible}
  .finding,.step{break-inside:avoid}}
 """
@@ -71,7 +73,7 @@ def page(title: str, body: Iterable[str], style: str = "") -> str:
 
 
 def severity_counts(findings: Sequence[Finding]) -> str:
-    counts = {name: 0 for name in SEVERITIES}
+    counts = dict.fromkeys(SEVERITIES, 0)
     for finding in findings:
         counts[str(finding.severity)] = counts.get(str(finding.severity), 0) + 1
     items = "".join(
