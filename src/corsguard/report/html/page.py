@@ -25,7 +25,7 @@ body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color
 main{max-width:1200px;margin:0 auto;padding:16px}
 h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px}
 h3{font-size:16px;margin:18px 0 6px}
-p,li,dd,td,th,code,pre{overflow-wrap:anywhere}
+h1,h2,h3,p,li,dt,dd,td,th,code,pre{overflow-wrap:anywhere}
 a{color:#0b57d0}
 code,pre{font:13px/1.4 ui-monospace,Menlo,Consolas,monospace;background:#f1f3f5}
 code{padding:0 3px}

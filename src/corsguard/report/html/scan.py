@@ -30,6 +30,7 @@ td.error{background:#adb5bd}td.none{background:#fff}
 .legend li{border:1px solid #ccc;padding:1px 8px}
 .kind{display:block;color:#555;font-size:11px}
 @media (max-width:600px){.matrix th.target{min-width:110px;max-width:150px}}
+@media print{.matrix-wrap{overflow:visible;max-height:none}.matrix thead th{position:static}}
 """
 
 SYMBOL = {
