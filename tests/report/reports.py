@@ -86,7 +86,7 @@ def scan_report(endpoints: int = 12) -> Report:
     columns = tuple(Column(c.key, c.key, c.kind) for c in columns)
     targets = []
     for n in range(endpoints):
-        findings = ()
+        findings: tuple[Finding, ...] = ()
         if n % 3 == 0:
             findings = (
                 Finding(

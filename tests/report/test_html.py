@@ -75,3 +75,13 @@ def test_code_url_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
     assert code_url("CG101") == "https://corsguard.readthedocs.io/en/latest/codes/CG101/"
     monkeypatch.setenv("CORSGUARD_DOCS_URL", "file:///tmp/site")
     assert code_url("CG101") == "file:///tmp/site/codes/CG101/"
+
+
+def test_check_shows_real_chromium_when_it_disagrees() -> None:
+    from corsguard.report.html.check import render
+
+    document = reports.check_document()
+    document.update(browser={"allowed": False, "cors_error": "<b>PreflightMissing</b>"})
+    document["agreement"] = False
+    page = render(document)
+    assert "<b>real Chromium:</b> &lt;b&gt;PreflightMissing&lt;/b&gt; (disagrees" in page
