@@ -68,7 +68,8 @@ def test_html_is_self_contained_with_a_matrix_coloured_by_verdict(report: Report
     assert page.startswith("<!DOCTYPE html>")
     assert "<script" not in page
     assert "http-equiv" not in page
-    assert not re.search(r"(src|href)=['\"]https?:", page)
+    # nothing is loaded from the network; links to each code's documentation page are fine
+    assert not re.search(r"(src|href)=['\"]https?:(?!//corsguard\.github\.io/)", page)
     assert "<table class='matrix'>" in page
     assert "class='credentialed'" in page
     assert "class='refused'" in page

@@ -15,6 +15,10 @@ def render(result: AuditResult, fmt: str) -> str:
         return json.dumps(result.to_json(), indent=2) + "\n"
     if fmt == "sarif":
         return json.dumps(sarif(result), indent=2) + "\n"
+    if fmt == "html":
+        from corsguard.report.html.audit import render as render_html
+
+        return render_html(result)
     return text(result)
 
 

@@ -16,7 +16,7 @@ from corsguard.cli.app_options import add_app_arguments
 from corsguard.cli.colour import write_report
 from corsguard.codes import Severity
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "html")
 DEFAULT_FAIL_ON = "low"
 
 

@@ -60,7 +60,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--data", help="the request body (@FILE reads a file); implies POST")
     parser.add_argument("--cookie", help="a Cookie header sent when the browser would send cookies")
     parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="report format (default text)"
+        "--format",
+        choices=("text", "json", "html"),
+        default="text",
+        help="report format (default text)",
     )
     parser.add_argument("--app", metavar="MODULE:ATTR", help="check an ASGI app in-process")
     add_app_arguments(parser, scope="with --app: ")
@@ -154,6 +157,14 @@ def _report(args: argparse.Namespace, result: Any, browser: Any, agrees: Any, re
             document["browser"] = browser_json
             document["agreement"] = agreement
         print(json.dumps(document, indent=2))
+    elif args.format == "html":
+        from corsguard.report.html.check import render as render_html
+
+        document = result.to_json()
+        if browser_json is not None:
+            document["browser"] = browser_json
+            document["agreement"] = agreement
+        sys.stdout.write(render_html(document))
     else:
         write_report(render(result, browser_json))
     if agreement is False and browser_json is not None:
