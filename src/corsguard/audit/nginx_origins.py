@@ -24,6 +24,7 @@ from corsguard.codes import audit as codes
 from corsguard.codes import policy as policy_codes
 from corsguard.policy.origin_regex import compile_origin_regex
 from corsguard.policy.publicsuffix import is_public_suffix
+from corsguard.policy.regex_text import is_escaped, segments_between
 
 NEGATED_REGEX_CHECKS = ("!~", "!~*")
 
@@ -161,7 +162,7 @@ def _glued_look_alike(pattern: str, caseless: bool) -> tuple[str, str] | None:
     """The repetition and a look-alike origin it lets through, when a class repetition runs
     straight into the first label of a registrable name."""
     for repetition in _CLASS_REPETITION.finditer(pattern):
-        if _escaped(pattern, repetition.start()):
+        if is_escaped(pattern, repetition.start()):
             continue
         name = _GLUED_NAME.match(pattern, repetition.end())
         if name is None:
@@ -203,7 +204,7 @@ def anchored(pattern: str, *, end: bool) -> bool:
 
 
 def _anchored(pattern: str, start: int, stop: int, groups: dict[int, int], *, end: bool) -> bool:
-    alternatives = _alternatives(pattern, start, stop, groups)
+    alternatives = segments_between(pattern, start, stop)
     return bool(alternatives) and all(
         _alternative_anchored(pattern, a, b, groups, end=end) for a, b in alternatives
     )
@@ -213,7 +214,7 @@ def _alternative_anchored(
     pattern: str, a: int, b: int, groups: dict[int, int], *, end: bool
 ) -> bool:
     if end:
-        if b > a and pattern[b - 1] == "$" and not _escaped(pattern, b - 1):
+        if b > a and pattern[b - 1] == "$" and not is_escaped(pattern, b - 1):
             return True
         if pattern[max(a, b - 2) : b] in ("\\z", "\\Z"):
             return True
@@ -245,11 +246,6 @@ def _body(pattern: str, opening: int) -> int:
     return found.end() if found else opening + 1
 
 
-def _escaped(pattern: str, i: int) -> bool:
-    backslashes = len(pattern[:i]) - len(pattern[:i].rstrip("\\"))
-    return backslashes % 2 == 1
-
-
 def _groups(pattern: str) -> dict[int, int]:
     """Opening index -> closing index of every group, skipping escapes and classes."""
     groups: dict[int, int] = {}
@@ -273,29 +269,3 @@ def _groups(pattern: str) -> dict[int, int]:
             groups[stack.pop()] = i
         i += 1
     return groups
-
-
-def _alternatives(
-    pattern: str, start: int, stop: int, groups: dict[int, int]
-) -> list[tuple[int, int]]:
-    """The top-level alternatives of ``pattern[start:stop]``."""
-    out: list[tuple[int, int]] = []
-    i, a, in_class = start, start, False
-    while i < stop:
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(" and i in groups:
-            i = groups[i] + 1
-            continue
-        elif char == "|":
-            out.append((a, i))
-            a = i + 1
-        i += 1
-    out.append((a, stop))
-    return out
