@@ -73,8 +73,7 @@ def cors_verdict(
     __tracebackhide__ = True  # a failing test shows the caller's line, not corsguard's frames
     request, sender, fetch = _start(app, method, path, origin, headers, credentials, body, cookie)
     try:
-        while (outgoing := fetch.next_request()) is not None:
-            fetch.receive(sender(outgoing))
+        _exchange(fetch, sender)
         # The diagnosis may send extra preflights to find which part of a policy refused.
         return _with_diagnosis(request, fetch.verdict, sender, Probes(sender, sender.app_errors))
     finally:
@@ -171,8 +170,7 @@ def cookie_verdicts(
 
     request, sender, fetch = _start(app, method, path, origin, headers, credentials, body, None)
     try:
-        while (outgoing := fetch.next_request()) is not None:
-            fetch.receive(sender(outgoing))
+        _exchange(fetch, sender)
     finally:
         sender.close()
     verdict = fetch.verdict
@@ -271,6 +269,12 @@ def _start(
     target, request = _prepare(app, method, path, origin, headers, credentials, body)
     sender = AsgiSender(request, target, timeout=30.0, cookie=cookie)
     return request, sender, BrowserFetch(request)
+
+
+def _exchange(fetch: BrowserFetch, sender: AsgiSender) -> None:
+    """Send every request the fetch asks for (preflight, redirects, the request itself)."""
+    while (outgoing := fetch.next_request()) is not None:
+        fetch.receive(sender(outgoing))
 
 
 def _prepare(
